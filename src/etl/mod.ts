@@ -8,3 +8,5 @@ export type { LogfileInfo, TimeZoneInfo } from "./logfile.js";
 export { kernelGroupName, kernelGroupGuid, kernelProviderName, EVENT_TRACE_TYPES } from "./kernel.js";
 export { xpressDecompress, xpressCompress } from "./xpress.js";
 export type { ByteSource } from "./source.js";
+export { EtlWriter, fileSink, memorySink } from "./writer.js";
+export type { EtlSink, MemorySink, EtlWriterOptions, EventRecordInput, ClassicRecordInput } from "./writer.js";

@@ -1,0 +1,254 @@
+/**
+ * Stage 2: records → typed events. A TraceDecoder wraps an EtlReader: it collects the schema metadata the file
+ * embeds (a first pass over relogged files, since metadata can come after the events it describes), then
+ * decodes each record into named, typed fields and a Windows-style message.
+ */
+import type { EtlRecord, ExtendedItem, LogfileInfo, TraceClock } from "../etl/mod.js";
+import { EtlReader, RecordKind, kernelGroupName, EVENT_TRACE_TYPES } from "../etl/mod.js";
+import { WellKnownGuid, LogFileMode } from "../layout/etl.js";
+import { readGuid } from "../bytes/guid.js";
+import { toHex } from "../bytes/hex.js";
+import { filetimeToIso } from "../bytes/time.js";
+import type { FieldValue } from "./plan.js";
+import type { ResolvedSchema, SchemaSource } from "./registry.js";
+import { SchemaRegistry } from "./registry.js";
+import { parseEventMapInfo, parseTraceEventInfo } from "./tdh.js";
+import { parseTraceLoggingSchema } from "./tracelogging.js";
+import { formatMessage, formatValue, messageFor } from "./render.js";
+
+/** A decoded event: plain data (bigint only for values beyond 2^53), safe to keep. */
+export interface EtwEvent {
+  /** Position in delivery order, from 0. */
+  readonly index: number;
+  /** 100 ns ticks since the trace StartTime. */
+  readonly ticks: number;
+  /** Absolute UTC time, ISO 8601 with 7 fractional digits. */
+  readonly time: string;
+  readonly kind: string;
+  readonly providerId: string;
+  readonly providerName: string;
+  readonly id: number;
+  readonly version: number;
+  readonly opcode: number;
+  readonly task: number;
+  readonly level: number;
+  readonly channel: number;
+  /** 0x + 16 hex digits. */
+  readonly keywords: string;
+  readonly pid: number;
+  readonly tid: number;
+  readonly cpu: number;
+  readonly activityId: string | null;
+  readonly relatedActivityId: string | null;
+  /** Event name (symbol, TraceLogging name, kernel hook name) or "". */
+  readonly name: string;
+  /** Where the schema came from, or null when the event has none (fields is then null). */
+  readonly schemaSource: SchemaSource | null;
+  readonly fields: Readonly<Record<string, FieldValue>> | null;
+  /** Rendered message (Get-WinEvent style), or null when no message template is known. */
+  readonly message: string | null;
+  /** True when the payload ended before the schema's last field. */
+  readonly truncated: boolean;
+  readonly payloadSize: number;
+  /** Raw payload as hex when the event has no schema. */
+  readonly payloadHex?: string;
+  readonly extended?: readonly ExtendedItem[];
+  readonly source: { readonly buffer: number; readonly bufferOffset: number; readonly offset: number };
+}
+
+export interface DecoderOptions {
+  /** Read embedded metadata in a first pass (default: for relogged files). */
+  readonly prescan?: boolean;
+  /** Called with file bytes done during the prescan pass (for progress bars). */
+  readonly onPrescanProgress?: (bytes: number) => void;
+}
+
+const META = WellKnownGuid.KernelTraceControlMetadata;
+
+const CLASSIC_NAMES: Record<string, string> = {
+  [META]: "KernelTraceControl",
+  [WellKnownGuid.SysConfig]: "SysConfig",
+  [WellKnownGuid.WinSat]: "WinSat",
+};
+
+export class TraceDecoder {
+  readonly reader: EtlReader;
+  readonly registry: SchemaRegistry;
+  readonly info: LogfileInfo;
+  readonly clock: TraceClock;
+  private index = 0;
+  private readonly path: string | Uint8Array;
+
+  constructor(input: string | Uint8Array, options: DecoderOptions = {}, registry = new SchemaRegistry()) {
+    this.path = input;
+    this.reader = EtlReader.open(input);
+    this.registry = registry;
+    this.info = this.reader.info;
+    this.clock = this.reader.clock;
+    const relogged = (this.info.logFileMode & LogFileMode.Relog) !== 0 || this.info.loggerName === "Relogger";
+    if (options.prescan ?? relogged) this.prescan(options.onPrescanProgress);
+  }
+
+  /** First pass: collect embedded TRACE_EVENT_INFO / EVENT_MAP_INFO records. */
+  private prescan(progress?: (bytes: number) => void): void {
+    const r = EtlReader.open(this.path, { order: "file" });
+    try {
+      let n = 0;
+      while (r.next()) {
+        const rec = r.record;
+        if (rec.kind === RecordKind.Classic && rec.providerId === META) this.learn(rec);
+        if (progress && (++n & 0xfff) === 0) progress(r.progress);
+      }
+      progress?.(r.progress);
+    } finally {
+      r.close();
+    }
+  }
+
+  /** Takes metadata from a KernelTraceControl record (also called during the main pass). */
+  learn(rec: EtlRecord): void {
+    if (rec.opcode === 32) {
+      const info = parseTraceEventInfo(rec.bytes, rec.payloadStart, rec.payloadEnd);
+      if (info) this.registry.addEmbedded(info);
+    } else if (rec.opcode === 33 && rec.payloadEnd - rec.payloadStart > 16) {
+      const guid = readGuid(rec.bytes, rec.payloadStart);
+      const m = parseEventMapInfo(rec.bytes, rec.payloadStart + 16, rec.payloadEnd);
+      if (m) this.registry.addEmbeddedMap(guid, m.name, m.map);
+    }
+  }
+
+  /** Moves to the next record; false at the end. */
+  next(): boolean {
+    return this.reader.next();
+  }
+
+  get record(): EtlRecord {
+    return this.reader.record;
+  }
+
+  /** Resolves the schema of the current-style record (null when none is known). */
+  resolve(rec: EtlRecord): ResolvedSchema | null {
+    if (rec.kind !== RecordKind.EventHeader) return null;
+    if (rec.extStart >= 0) {
+      // TraceLogging: the schema is in the event itself.
+      const items = rec.extendedItems();
+      let tl: { offset: number; length: number } | null = null;
+      let provName = "";
+      for (const it of items) {
+        if (it.type === "tracelogging-schema") tl = it;
+        else if (it.type === "provider-traits") provName = it.providerName;
+      }
+      if (provName) this.registry.setProviderName(rec.providerId, provName);
+      if (tl) {
+        const t = tl;
+        const b = rec.bytes;
+        const k = toHex(b, t.offset, t.offset + t.length);
+        return this.registry.traceLogging(rec.providerId, k, () => parseTraceLoggingSchema(b, t.offset, t.length, rec.id, rec.version), provName || this.registry.providerName(rec.providerId) || "");
+      }
+    }
+    return this.registry.resolve(rec.providerId, rec.id, rec.version);
+  }
+
+  providerName(rec: EtlRecord): string {
+    if (rec.kind === RecordKind.System || rec.kind === RecordKind.Compact || rec.kind === RecordKind.PerfInfo) {
+      return kernelGroupName(rec.group, rec.opcode);
+    }
+    return this.registry.providerName(rec.providerId) ?? CLASSIC_NAMES[rec.providerId] ?? "";
+  }
+
+  /** Decodes the current record into a self-contained event. */
+  decode(rec: EtlRecord = this.reader.record): EtwEvent {
+    if (rec.kind === RecordKind.Classic && rec.providerId === META) this.learn(rec);
+    const resolved = this.resolve(rec);
+    let fields: Record<string, FieldValue> | null = null;
+    let message: string | null = null;
+    let truncated = false;
+    let name = "";
+    if (resolved) {
+      const res = resolved.plan.decode(rec.bytes, rec.payloadStart, rec.payloadEnd, rec.pointerSize);
+      truncated = res.truncated;
+      fields = {};
+      const defs = resolved.schema.fields;
+      const texts: string[] = [];
+      for (let i = 0; i < res.values.length; i++) {
+        fields[defs[i].name] = res.values[i];
+        texts.push(formatValue(defs[i], res.values[i], resolved.maps, rec.pointerSize));
+      }
+      const tmpl = messageFor(resolved.schema, this.info.osBuild);
+      if (tmpl !== undefined) message = formatMessage(tmpl, texts);
+      name = resolved.schema.name;
+    } else {
+      const k = this.kernelMessage(rec);
+      name = k.name;
+      message = k.message;
+    }
+    const related = rec.extStart >= 0 ? rec.extendedItems() : undefined;
+    const rel = related?.find((x) => x.type === "related-activity-id");
+    const payloadSize = rec.payloadEnd - rec.payloadStart;
+    return {
+      index: this.index++,
+      ticks: rec.ticks,
+      time: this.clock.iso(rec.ticks),
+      kind: KIND_NAMES[rec.kind],
+      providerId: rec.providerId,
+      providerName: resolved?.providerName || this.providerName(rec),
+      id: rec.id,
+      version: rec.version,
+      opcode: rec.opcode,
+      task: rec.task,
+      level: rec.level,
+      channel: rec.channel,
+      keywords: rec.keywordHex,
+      pid: rec.pid,
+      tid: rec.tid,
+      cpu: rec.cpu,
+      activityId: rec.activityId(),
+      relatedActivityId: rel && rel.type === "related-activity-id" ? rel.value : null,
+      name,
+      schemaSource: resolved ? resolved.source : null,
+      fields,
+      message,
+      truncated,
+      payloadSize,
+      ...(resolved ? {} : { payloadHex: toHex(rec.bytes, rec.payloadStart, Math.min(rec.payloadEnd, rec.payloadStart + 4096)) }),
+      ...(related && related.length ? { extended: related } : {}),
+      source: rec.ref,
+    };
+  }
+
+  /** Names and messages for records without a schema (kernel header records, relogger rundown). */
+  private kernelMessage(rec: EtlRecord): { name: string; message: string | null } {
+    if (rec.kind === RecordKind.System && rec.group === 0) {
+      const name = EVENT_TRACE_TYPES[rec.opcode] ?? `Type${rec.opcode}`;
+      if (rec.opcode === 0) {
+        const i = this.info;
+        return {
+          name,
+          message: `Header, BufferSize: ${i.bufferSize}, ProviderVersion: ${i.osBuild}, NumberOfProcessors: ${i.numberOfProcessors}, ` +
+            `EndTime: ${filetimeToIso(i.endTime)}, LogFileMode: 0x${i.logFileMode.toString(16)}, BuffersWritten: ${i.buffersWritten}, ` +
+            `PointerSize: ${i.pointerSize}, EventsLost: ${i.eventsLost}, PerfFreq: ${i.perfFreq}, StartTime: ${filetimeToIso(i.startTime)}, ` +
+            `ReservedFlags: 0x${i.clockType.toString(16)}, BuffersLost: ${i.buffersLost}, SessionNameString: ${i.loggerName}, LogFileNameString: ${i.logFileName}`,
+        };
+      }
+      return { name, message: null };
+    }
+    if (rec.kind === RecordKind.Classic && rec.providerId === META) {
+      const name = rec.opcode === 32 ? "EventInfo" : rec.opcode === 33 ? "EventMapInfo" : `Opcode${rec.opcode}`;
+      if (rec.opcode === 32) {
+        const info = parseTraceEventInfo(rec.bytes, rec.payloadStart, rec.payloadEnd);
+        if (info) return { name, message: `Metadata for ${info.providerName || info.providerGuid} event ${info.schema.id} version ${info.schema.version}` };
+      }
+      return { name, message: null };
+    }
+    if (rec.kind === RecordKind.Message) return { name: `WPP message ${rec.id}`, message: null };
+    return { name: "", message: null };
+  }
+
+  close(): void {
+    this.reader.close();
+  }
+}
+
+const KIND_NAMES: Record<number, string> = {
+  1: "SYSTEM", 2: "COMPACT", 3: "PERFINFO", 4: "CLASSIC", 5: "INSTANCE", 6: "EVENT_HEADER", 7: "WPP_MESSAGE",
+};

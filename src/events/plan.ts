@@ -1,0 +1,268 @@
+/**
+ * Fetch plans: an EventSchema compiled once into numeric steps (PerfView's PayloadFetch idea). A plan decodes a
+ * payload into values, or only locates field offsets (no allocation) for hot paths such as packet assembly.
+ * Decoding never throws: a field that runs past the payload end stops the decode and marks it truncated.
+ */
+import type { EventSchema, FieldDef, InType, ValueMap } from "./schema.js";
+import { readGuid } from "../bytes/guid.js";
+import { readUtf16, utf16zEnd, ansizEnd, readAnsi } from "../bytes/text.js";
+import { systemtimeToIso } from "../bytes/time.js";
+import { formatSid } from "../etl/mod.js";
+
+/** A decoded field value. 64-bit integers are numbers when exact, bigint otherwise; FILETIME is bigint. */
+export type FieldValue =
+  | number | bigint | string | boolean | Uint8Array | null
+  | FieldValue[] | { readonly [name: string]: FieldValue };
+
+const enum K {
+  I8, U8, I16, U16, I32, U32, I64, U64, F32, F64, Bool, Guid, Ptr, FileTime, SysTime, Sid, WStr, AStr, Bin,
+  CountedW, CountedA, RevCountedW, RevCountedA, RestW, RestA, WChar, AChar, HexDump, WbemSid, CountedBin, Struct,
+}
+
+const KIND: Record<InType, K> = {
+  Int8: K.I8, UInt8: K.U8, Int16: K.I16, UInt16: K.U16, Int32: K.I32, UInt32: K.U32, Int64: K.I64, UInt64: K.U64,
+  Float: K.F32, Double: K.F64, Boolean: K.Bool, GUID: K.Guid, Pointer: K.Ptr, SizeT: K.Ptr, FILETIME: K.FileTime,
+  SYSTEMTIME: K.SysTime, SID: K.Sid, HexInt32: K.U32, HexInt64: K.U64, UnicodeString: K.WStr, AnsiString: K.AStr,
+  Binary: K.Bin, CountedString: K.CountedW, CountedAnsiString: K.CountedA, ReversedCountedString: K.RevCountedW,
+  ReversedCountedAnsiString: K.RevCountedA, NonNullTerminatedString: K.RestW, NonNullTerminatedAnsiString: K.RestA,
+  UnicodeChar: K.WChar, AnsiChar: K.AChar, HexDump: K.HexDump, WbemSID: K.WbemSid, CountedBinary: K.CountedBin,
+  Struct: K.Struct,
+};
+
+/** Fixed sizes; 0 = variable, -1 = pointer-sized. */
+const FIXED: Partial<Record<K, number>> = {
+  [K.I8]: 1, [K.U8]: 1, [K.I16]: 2, [K.U16]: 2, [K.I32]: 4, [K.U32]: 4, [K.I64]: 8, [K.U64]: 8, [K.F32]: 4,
+  [K.F64]: 8, [K.Bool]: 4, [K.Guid]: 16, [K.Ptr]: -1, [K.FileTime]: 8, [K.SysTime]: 16, [K.WChar]: 2, [K.AChar]: 1,
+};
+
+interface Step {
+  readonly def: FieldDef;
+  readonly kind: K;
+  /** Constant length (strings: chars; binary: bytes), or -1. */
+  readonly constLength: number;
+  /** Index of the field holding the length, or -1. */
+  readonly lengthRef: number;
+  /** Constant count (>= 0) for arrays, -1 for scalars. */
+  readonly constCount: number;
+  readonly countRef: number;
+  readonly varCount: boolean;
+  readonly sub: Plan | null;
+}
+
+export interface DecodeResult {
+  readonly values: FieldValue[];
+  /** Fields decoded before the payload ran out (all of them when complete). */
+  readonly decoded: number;
+  /** True when the payload ended before the last field. */
+  readonly truncated: boolean;
+  /** Bytes after the last field (newer builds append fields; never an error). */
+  readonly trailing: number;
+}
+
+export class Plan {
+  readonly schema: EventSchema;
+  readonly names: readonly string[];
+  private readonly steps: Step[];
+
+  constructor(schema: EventSchema, fields: readonly FieldDef[] = schema.fields) {
+    this.schema = schema;
+    const names = fields.map((f) => f.name);
+    this.names = names;
+    this.steps = fields.map((def, i) => {
+      const ref = (r: number | string | undefined): [number, number] => {
+        if (r === undefined) return [-1, -1];
+        if (typeof r === "number") return [r, -1];
+        const j = names.lastIndexOf(r, i - 1);
+        return [-1, j];
+      };
+      const [constLength, lengthRef] = ref(def.length);
+      const [cc, countRef] = ref(def.count);
+      const kind = KIND[def.inType] ?? K.Bin;
+      return {
+        def, kind, constLength, lengthRef,
+        constCount: def.count === undefined ? -1 : cc, countRef, varCount: def.varCount === true,
+        sub: kind === K.Struct && def.fields ? new Plan(schema, def.fields) : null,
+      };
+    });
+  }
+
+  /** Index of a field by name, or -1. */
+  indexOf(name: string): number {
+    return this.names.indexOf(name);
+  }
+
+  /**
+   * Decodes the payload b[start, end). `ptr` is the pointer size. Values of binary fields are copies.
+   */
+  decode(b: Uint8Array, start: number, end: number, ptr: 4 | 8): DecodeResult {
+    const values: FieldValue[] = [];
+    const r = this.run(b, start, end, ptr, values, null);
+    return { values, decoded: r.count, truncated: r.count < this.steps.length, trailing: Math.max(0, end - r.pos) };
+  }
+
+  /**
+   * Locates fields without building values: writes each field's start offset into `offsets[i]` and the end of
+   * the last into `offsets[n]`. Returns the number of fields located (less than the count when truncated).
+   * Scalar values needed for lengths/counts are read on the way.
+   */
+  locate(b: Uint8Array, start: number, end: number, ptr: 4 | 8, offsets: Int32Array): number {
+    const r = this.run(b, start, end, ptr, null, offsets);
+    return r.count;
+  }
+
+  private run(b: Uint8Array, start: number, end: number, ptr: 4 | 8, values: FieldValue[] | null, offsets: Int32Array | null): { count: number; pos: number } {
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    const nums = new Float64Array(this.steps.length); // numeric values for length/count references
+    let pos = start;
+    let i = 0;
+    for (; i < this.steps.length; i++) {
+      const s = this.steps[i];
+      if (offsets) offsets[i] = pos;
+      let count = s.constCount;
+      if (s.countRef >= 0) count = nums[s.countRef];
+      if (s.varCount) {
+        if (pos + 2 > end) break;
+        count = dv.getUint16(pos, true);
+        pos += 2;
+      }
+      let length = s.constLength;
+      if (s.lengthRef >= 0) length = nums[s.lengthRef];
+      if (count < 0) {
+        const r = readOne(s, b, dv, pos, end, ptr, length, values !== null);
+        if (r.next < 0) break;
+        if (typeof r.value === "number") nums[i] = r.value;
+        if (values) values.push(r.value);
+        pos = r.next;
+      } else {
+        const arr: FieldValue[] = [];
+        let ok = true;
+        for (let k = 0; k < count; k++) {
+          const r = readOne(s, b, dv, pos, end, ptr, length, values !== null);
+          if (r.next < 0) {
+            ok = false;
+            break;
+          }
+          arr.push(r.value);
+          pos = r.next;
+        }
+        if (!ok) break;
+        if (values) values.push(s.def.inType === "UInt8" || s.def.inType === "Int8" ? Uint8Array.from(arr as number[]) : arr);
+      }
+    }
+    if (offsets) offsets[i] = pos;
+    return { count: i, pos };
+  }
+}
+
+const NO = { value: null, next: -1 } as const;
+
+function readOne(s: Step, b: Uint8Array, dv: DataView, p: number, end: number, ptr: 4 | 8, length: number, want: boolean): { value: FieldValue; next: number } {
+  switch (s.kind) {
+    case K.I8: return p + 1 <= end ? { value: dv.getInt8(p), next: p + 1 } : NO;
+    case K.U8: return p + 1 <= end ? { value: b[p], next: p + 1 } : NO;
+    case K.I16: return p + 2 <= end ? { value: dv.getInt16(p, true), next: p + 2 } : NO;
+    case K.U16: return p + 2 <= end ? { value: dv.getUint16(p, true), next: p + 2 } : NO;
+    case K.I32: return p + 4 <= end ? { value: dv.getInt32(p, true), next: p + 4 } : NO;
+    case K.U32: return p + 4 <= end ? { value: dv.getUint32(p, true), next: p + 4 } : NO;
+    case K.Bool: return p + 4 <= end ? { value: dv.getUint32(p, true) !== 0, next: p + 4 } : NO;
+    case K.I64: return p + 8 <= end ? { value: small(dv.getBigInt64(p, true)), next: p + 8 } : NO;
+    case K.U64: return p + 8 <= end ? { value: small(dv.getBigUint64(p, true)), next: p + 8 } : NO;
+    case K.F32: return p + 4 <= end ? { value: dv.getFloat32(p, true), next: p + 4 } : NO;
+    case K.F64: return p + 8 <= end ? { value: dv.getFloat64(p, true), next: p + 8 } : NO;
+    case K.Guid: return p + 16 <= end ? { value: want ? readGuid(b, p) : null, next: p + 16 } : NO;
+    case K.Ptr:
+      if (p + ptr > end) return NO;
+      return { value: ptr === 8 ? small(dv.getBigUint64(p, true)) : dv.getUint32(p, true), next: p + ptr };
+    case K.FileTime: return p + 8 <= end ? { value: dv.getBigUint64(p, true), next: p + 8 } : NO;
+    case K.SysTime: return p + 16 <= end ? { value: want ? systemtimeToIso(dv, p) : null, next: p + 16 } : NO;
+    case K.Sid: {
+      if (p + 8 > end) return NO;
+      const n = 8 + 4 * b[p + 1];
+      if (p + n > end) return NO;
+      return { value: want ? formatSid(b, p, p + n) : null, next: p + n };
+    }
+    case K.WbemSid: {
+      const q = p + 2 * ptr;
+      if (q + 8 > end) return NO;
+      const n = 8 + 4 * b[q + 1];
+      if (q + n > end) return NO;
+      return { value: want ? formatSid(b, q, q + n) : null, next: q + n };
+    }
+    case K.WStr: {
+      if (length >= 0) {
+        const n = length * 2;
+        if (p + n > end) return NO;
+        // Counted strings may still carry a NUL; Windows stops at it when rendering.
+        return { value: want ? trimNul(readUtf16(b, p, length, end)) : null, next: p + n };
+      }
+      if (p >= end) return NO;
+      const z = utf16zEnd(b, p, end);
+      return { value: want ? readUtf16(b, p, (z - p) >> 1, end) : null, next: Math.min(z + 2, end) };
+    }
+    case K.AStr: {
+      if (length >= 0) {
+        if (p + length > end) return NO;
+        return { value: want ? trimNul(readAnsi(b, p, length)) : null, next: p + length };
+      }
+      if (p >= end) return NO;
+      const z = ansizEnd(b, p, end);
+      return { value: want ? readAnsi(b, p, z - p) : null, next: Math.min(z + 1, end) };
+    }
+    case K.WChar: return p + 2 <= end ? { value: String.fromCharCode(dv.getUint16(p, true)), next: p + 2 } : NO;
+    case K.AChar: return p + 1 <= end ? { value: String.fromCharCode(b[p]), next: p + 1 } : NO;
+    case K.Bin: {
+      const n = length >= 0 ? length : end - p;
+      if (p + n > end) return NO;
+      return { value: want ? b.slice(p, p + n) : null, next: p + n };
+    }
+    case K.CountedW:
+    case K.CountedA:
+    case K.RevCountedW:
+    case K.RevCountedA:
+    case K.CountedBin: {
+      if (p + 2 > end) return NO;
+      let n = dv.getUint16(p, true);
+      if (s.kind === K.RevCountedW || s.kind === K.RevCountedA) n = ((n & 0xff) << 8) | (n >>> 8);
+      const q = p + 2;
+      if (q + n > end) return NO;
+      if (!want) return { value: null, next: q + n };
+      if (s.kind === K.CountedBin) return { value: b.slice(q, q + n), next: q + n };
+      const v = s.kind === K.CountedW || s.kind === K.RevCountedW ? readUtf16(b, q, n >> 1, end) : readAnsi(b, q, n);
+      return { value: v, next: q + n };
+    }
+    case K.RestW: return { value: want ? readUtf16(b, p, (end - p) >> 1, end) : null, next: end };
+    case K.RestA: return { value: want ? readAnsi(b, p, end - p) : null, next: end };
+    case K.HexDump: {
+      if (p + 4 > end) return NO;
+      const n = dv.getUint32(p, true);
+      if (p + 4 + n > end) return NO;
+      return { value: want ? b.slice(p + 4, p + 4 + n) : null, next: p + 4 + n };
+    }
+    case K.Struct: {
+      if (!s.sub) return { value: null, next: p };
+      const r = s.sub.decode(b, p, end, ptr);
+      if (r.truncated) return NO;
+      const obj: Record<string, FieldValue> = {};
+      s.sub.names.forEach((nm, k) => (obj[nm] = r.values[k]));
+      return { value: obj, next: end - r.trailing };
+    }
+  }
+  return NO;
+}
+
+function small(v: bigint): number | bigint {
+  return v <= 9007199254740991n && v >= -9007199254740991n ? Number(v) : v;
+}
+
+function trimNul(s: string): string {
+  const z = s.indexOf("\0");
+  return z < 0 ? s : s.slice(0, z);
+}
+
+/** Fixed byte size of a scalar InType (pointer-sized types take `ptr`), or 0 when variable. */
+export function fixedSize(t: InType, ptr: 4 | 8): number {
+  const f = FIXED[KIND[t]];
+  return f === undefined ? 0 : f < 0 ? ptr : f;
+}
+
+export type { ValueMap };
