@@ -17,6 +17,10 @@ import { xpressDecompress } from "./xpress.js";
 const HDR = BH.size;
 const MAX_BUFFER = 64 * 1024 * 1024; // no real ETW buffer is larger than this
 
+/** Verdict on a buffer header (see EtlReader.checkHeader). */
+const HeaderCheck = { Plausible: 0, Truncated: 1, Bad: 2 } as const;
+type HeaderCheck = (typeof HeaderCheck)[keyof typeof HeaderCheck];
+
 export interface BufferStats {
   readonly count: number;
   readonly compressed: number;
@@ -118,6 +122,8 @@ class Stream {
   raw: Uint8Array = new Uint8Array(0);    // compressed bytes scratch
   lastHi = 0;
   lastLo = 0;
+  /** The current buffer was decompressed (record offsets are then not file offsets). */
+  compressed = false;
   done = false;
   constructor(readonly cpu: number) {}
 }
@@ -164,7 +170,7 @@ export class EtlReader {
     this.fileSize = src.size;
     this.order = options.order ?? "time";
     if (src.size < HDR + 0x20 + 280) {
-      throw new WnvError("unreadable", `${src.name}: not an ETL file: ${src.size} bytes is too small for a buffer header and a logfile header`, 0);
+      throw new WnvError("unreadable", `${src.name}: not an ETL file: ${src.size} bytes is too small; expected at least ${HDR + 0x20 + 280} bytes for a buffer header and a logfile header`, 0);
     }
     // First buffer: header buffer, never compressed. Read its header and first record.
     const head = new Uint8Array(Math.min(src.size, 64 * 1024));
@@ -178,7 +184,7 @@ export class EtlReader {
         `${src.name}: not an ETL file: expected a SYSTEM trace header (type 0x01/0x02, flags 0xC0) at offset 0x48, found type 0x${htype.toString(16)} flags 0x${hflags.toString(16)}`, HDR);
     }
     if (bufSize < HDR + 0x20 || bufSize > MAX_BUFFER) {
-      throw new WnvError("unreadable", `${src.name}: not an ETL file: first buffer size ${bufSize} is impossible`, 0);
+      throw new WnvError("unreadable", `${src.name}: not an ETL file: first buffer size ${bufSize} is impossible; expected ${HDR + 0x20} to ${MAX_BUFFER} bytes`, 0);
     }
     const recSize = hdv.getUint16(HDR + 4, true);
     const recEnd = Math.min(HDR + recSize, head.length);
@@ -195,17 +201,24 @@ export class EtlReader {
     if (this.diagnostics.length < 1000) this.diagnostics.push({ kind, offset, message });
   }
 
-  private plausibleHeader(h: DataView, off: number, remaining: number): boolean {
-    const size = h.getUint32(BH.BufferSize, true);
-    const saved = h.getUint32(BH.SavedOffset, true);
-    const flag = h.getUint16(BH.BufferFlag, true);
-    const type = h.getUint16(BH.BufferType, true);
-    if (size < HDR || size > remaining || size > MAX_BUFFER) return false;
-    if (type > 7) return false;
-    if (flag & BufferFlag.Compressed) return saved >= HDR && saved <= MAX_BUFFER;
-    const filled = h.getUint32(BH.Offset, true);
-    return (saved >= HDR && saved <= size) || (filled >= HDR && filled <= size) || saved === 0;
-    void off;
+  /**
+   * Checks the buffer header at `at` in `h`. Returns Plausible, Truncated (a sound header whose BufferSize runs past
+   * the end of the file) or Bad.
+   */
+  private checkHeader(h: DataView, at: number, remaining: number): HeaderCheck {
+    const size = h.getUint32(at + BH.BufferSize, true);
+    const saved = h.getUint32(at + BH.SavedOffset, true);
+    const flag = h.getUint16(at + BH.BufferFlag, true);
+    const type = h.getUint16(at + BH.BufferType, true);
+    if (size < HDR || size > MAX_BUFFER) return HeaderCheck.Bad;
+    if (type > 7) return HeaderCheck.Bad;
+    if (flag & BufferFlag.Compressed) {
+      if (saved < HDR || saved > MAX_BUFFER) return HeaderCheck.Bad;
+    } else {
+      const filled = h.getUint32(at + BH.Offset, true);
+      if (!((saved >= HDR && saved <= size) || (filled >= HDR && filled <= size) || saved === 0)) return HeaderCheck.Bad;
+    }
+    return size > remaining ? HeaderCheck.Truncated : HeaderCheck.Plausible;
   }
 
   private indexBuffers(_head: Uint8Array): void {
@@ -218,16 +231,17 @@ export class EtlReader {
     while (off + HDR <= size) {
       this.src.read(h, 0, HDR, off);
       const bs = dv.getUint32(BH.BufferSize, true);
-      if (!this.plausibleHeader(dv, off, size - off)) {
-        const truncated = bs >= HDR && bs <= MAX_BUFFER && off + bs > size;
-        if (truncated) {
-          this.note("buffer-truncated", off, `buffer at offset ${off} is cut short: it claims ${bs} bytes but the file ends after ${size - off}`);
+      const check = this.checkHeader(dv, 0, size - off);
+      if (check !== HeaderCheck.Plausible) {
+        if (check === HeaderCheck.Truncated) {
+          this.note("buffer-truncated", off, `buffer at offset ${off} is cut short: it claims ${bs} bytes but the file ends after ${size - off}; skipped`);
           this.skippedBuffers++;
           break;
         }
-        this.note("buffer-bad-size", off, `buffer at offset ${off} has an impossible header (BufferSize ${bs}); skipped`);
         this.skippedBuffers++;
         const next = this.resync(off, nominal, compressedFile);
+        this.note("buffer-bad-size", off, `buffer at offset ${off} has an impossible header (BufferSize ${bs}); skipped, ` +
+          (next < 0 ? "no further buffer found" : `resumed at offset ${next}`));
         if (next < 0) break;
         off = next;
         continue;
@@ -237,46 +251,54 @@ export class EtlReader {
         dv.getUint16(BH.BufferFlag, true), dv.getUint16(BH.BufferType, true));
       off += bs;
     }
-    if (off < size && off + HDR > size && size - off > 0) {
-      this.note("trailing-bytes", off, `${size - off} bytes after the last buffer are too few for a buffer header; ignored`);
+    if (off < size && off + HDR > size) {
+      this.note("trailing-bytes", off, `${size - off} bytes at offset ${off}, after the last buffer, are too few for a buffer header; ignored`);
     }
   }
 
-  /** After a bad buffer header at `off`, finds the next plausible buffer. */
+  /**
+   * After a bad buffer header at `off`, finds the next buffer. Uncompressed files: buffers sit at multiples of
+   * the nominal buffer size, so the next such slot with a sound header. Otherwise (compressed buffers have
+   * arbitrary sizes and alignment): a byte-by-byte scan for a sound header whose BufferSize chain is confirmed
+   * by the following header (or the end of the file). Returns -1 when there is none.
+   */
   private resync(off: number, nominal: number, compressedFile: boolean): number {
     const size = this.fileSize;
     const h = new Uint8Array(HDR);
     const dv = new DataView(h.buffer);
-    // Uncompressed files: buffers have the nominal size; try the next slot first.
-    if (!compressedFile && nominal >= HDR) {
-      for (let next = off + nominal; next + HDR <= size; next += nominal) {
+    if (!compressedFile && nominal >= HDR && nominal <= MAX_BUFFER) {
+      for (let next = (Math.floor(off / nominal) + 1) * nominal; next + HDR <= size; next += nominal) {
         this.src.read(h, 0, HDR, next);
-        if (this.plausibleHeader(dv, next, size - next)) return next;
+        if (this.checkHeader(dv, 0, size - next) !== HeaderCheck.Bad) return next;
       }
-      return -1;
+      // No aligned buffer: fall through to the scan (the file may not use one buffer size throughout).
     }
-    // Compressed buffers are not aligned: scan forward in 8-byte steps (buffers start 8-aligned in practice),
-    // then byte by byte.
     const chunk = new Uint8Array(1 << 20);
     const cdv = new DataView(chunk.buffer);
-    for (const step of [8, 1]) {
-      for (let base = off + step; base + HDR <= size; base += chunk.length - HDR) {
-        const n = this.src.read(chunk, 0, chunk.length, base);
-        for (let i = 0; i + HDR <= n; i += step) {
-          const rel = new DataView(chunk.buffer, i, HDR);
-          if (cdv.getUint32(i + BH.BufferSize, true) < HDR) continue;
-          if (this.plausibleHeader(rel, base + i, size - base - i) && this.looksLikeNextBuffer(rel)) return base + i;
-        }
-        if (n < chunk.length) break;
+    for (let base = off + 1; base + HDR <= size; base += chunk.length - HDR) {
+      const n = this.src.read(chunk, 0, chunk.length, base);
+      for (let i = 0; i + HDR <= n; i++) {
+        const bs = chunk[i] | (chunk[i + 1] << 8) | (chunk[i + 2] << 16) | (chunk[i + 3] << 24);
+        if (bs >>> 0 < HDR || bs >>> 0 > MAX_BUFFER) continue;
+        const at = base + i;
+        // Only a sound header whose end is the end of the file or another sound header: a cut-short candidate
+        // cannot be confirmed, and random bytes pass the single-header checks now and then.
+        if (this.checkHeader(cdv, i, size - at) !== HeaderCheck.Plausible || !this.looksLikeNextBuffer(cdv, i)) continue;
+        const after = at + (bs >>> 0);
+        if (after === size) return at;
+        if (after + HDR > size) continue;
+        this.src.read(h, 0, HDR, after);
+        if (this.checkHeader(dv, 0, size - after) !== HeaderCheck.Bad && this.looksLikeNextBuffer(dv, 0)) return at;
       }
+      if (n < chunk.length) break;
     }
     return -1;
   }
 
-  private looksLikeNextBuffer(dv: DataView): boolean {
-    const cpu = dv.getUint16(BH.ProcessorIndex, true);
-    const seq = Number(dv.getBigInt64(BH.SequenceNumber, true));
-    return cpu < Math.max(1, this.info.numberOfProcessors) && seq >= 0 && seq < 1e12;
+  private looksLikeNextBuffer(dv: DataView, at: number): boolean {
+    const cpu = dv.getUint16(at + BH.ProcessorIndex, true);
+    const seqHi = dv.getUint32(at + BH.SequenceNumber + 4, true);
+    return cpu < Math.max(1, this.info.numberOfProcessors) && seqHi < 0x100; // 0 <= SequenceNumber < 2^40
   }
 
   /** Summary of the buffers: counts, compression, flags. */
@@ -302,6 +324,11 @@ export class EtlReader {
     const byKind: Record<string, number> = {};
     for (const [k, v] of this.byKind) byKind[names[k]] = v;
     return { records: this.records, byKind, wppSkipped: this.wpp, bytesRead: this.bytesRead, decompressedBytes: this.decompressed };
+  }
+
+  /** Position of the current record in delivery order, from 0. */
+  get recordIndex(): number {
+    return this.records - 1;
   }
 
   /** File bytes of the buffers consumed so far (for progress bars). */
@@ -413,10 +440,11 @@ export class EtlReader {
         if (s.data.length < outSize) this.resize(s, outSize);
         const got = xpressDecompress(s.raw, 0, inLen, s.data, outSize);
         if (got !== outSize) {
-          this.note("decompress-failed", off, `compressed buffer at offset ${off} does not decompress (${got < 0 ? "corrupt data" : `${got} of ${outSize} bytes`}); skipped`);
+          this.note("decompress-failed", off, `compressed buffer at offset ${off} does not decompress (${got < 0 ? `corrupt data, error ${got}` : `${got} of ${outSize} bytes`}); skipped`);
           continue;
         }
         this.decompressed += outSize;
+        s.compressed = true;
         s.pos = 0;
         s.end = outSize;
       } else {
@@ -427,6 +455,7 @@ export class EtlReader {
         const len = end - HDR;
         if (s.data.length < len) this.resize(s, len);
         const got = this.src.read(s.data, 0, len, off + HDR);
+        s.compressed = false;
         s.pos = 0;
         s.end = got;
       }
@@ -515,7 +544,10 @@ export class EtlReader {
       rec.version = 0;
       hsize = Math.min(q - pos, size);
       this.wpp++;
-      if (this.wpp === 1) this.note("record-wpp-skipped", rec.bufferOffset, "WPP (TraceMessage) records need TMF format files to decode; they are counted and shown raw");
+      if (this.wpp === 1) {
+        this.note("record-wpp-skipped", rec.bufferOffset,
+          `WPP (TraceMessage) records need TMF format files to decode; they are counted and shown raw (first one in buffer at offset ${rec.bufferOffset}, record at +0x${(HDR + pos).toString(16)})`);
+      }
     } else if ((fl & 0xc0) === 0xc0) {
       switch (type) {
         case HT.EventHeader32:
@@ -549,14 +581,14 @@ export class EtlReader {
             const recEnd = pos + size;
             for (;;) {
               if (q + 8 > recEnd) {
-                this.note("extended-item-bad", rec.bufferOffset, `extended data items run past the record end at buffer offset ${pos}`);
+                this.note("extended-item-bad", rec.bufferOffset, `extended data items run past the record end (buffer at offset ${rec.bufferOffset}, record at +0x${(HDR + pos).toString(16)})`);
                 q = recEnd;
                 break;
               }
               const isz = dv.getUint16(q, true);
               const link = dv.getUint16(q + 4, true);
               if (isz < 8 || q + isz > recEnd) {
-                this.note("extended-item-bad", rec.bufferOffset, `extended data item with size ${isz} in record at buffer offset ${pos}`);
+                this.note("extended-item-bad", rec.bufferOffset, `extended data item with size ${isz} (buffer at offset ${rec.bufferOffset}, record at +0x${(HDR + pos).toString(16)})`);
                 q = recEnd;
                 break;
               }
@@ -658,7 +690,7 @@ export class EtlReader {
   }
 
   private badRecord(s: Stream, what: string): boolean {
-    this.note("record-bad-size", s.rec.bufferOffset + HDR + s.pos,
+    this.note("record-bad-size", recordOffset(s),
       `${what} does not fit its buffer (buffer at offset ${s.rec.bufferOffset}, record at +0x${(HDR + s.pos).toString(16)}); rest of the buffer skipped`);
     s.pos = s.end;
     return false;
@@ -666,18 +698,23 @@ export class EtlReader {
 
   private unknownRecord(s: Stream, type: number, fl: number): boolean {
     const size = s.dv.getUint16(s.pos, true);
-    const at = s.rec.bufferOffset + HDR + s.pos;
+    const at = recordOffset(s);
     // Unknown kinds with a plausible leading size (TIMED, ERROR, WNODE_HEADER use Size @0) are skipped alone.
     if ((fl & 0xc0) === 0xc0 && (type === HT.Timed || type === HT.Error || type === HT.WnodeHeader) && size >= 8 && s.pos + size <= s.end) {
-      this.note("record-unknown-kind", at, `record of unsupported header type 0x${type.toString(16)} (size ${size}) skipped`);
+      this.note("record-unknown-kind", at, `record of unsupported header type 0x${type.toString(16)} (size ${size}) skipped (buffer at offset ${s.rec.bufferOffset}, record at +0x${(HDR + s.pos).toString(16)})`);
       s.pos += (size + 7) & ~7;
       return false;
     }
     this.note("record-unknown-kind", at,
-      `unknown record marker 0x${s.dv.getUint32(s.pos, true).toString(16).padStart(8, "0")} (header type 0x${type.toString(16)}, flags 0x${fl.toString(16)}) in buffer at offset ${s.rec.bufferOffset}; rest of the buffer skipped`);
+      `unknown record marker 0x${s.dv.getUint32(s.pos, true).toString(16).padStart(8, "0")} (header type 0x${type.toString(16)}, flags 0x${fl.toString(16)}) in buffer at offset ${s.rec.bufferOffset}, record at +0x${(HDR + s.pos).toString(16)}; rest of the buffer skipped`);
     s.pos = s.end;
     return false;
   }
+}
+
+/** File offset of the record at s.pos, or of its buffer when the buffer was decompressed. */
+function recordOffset(s: Stream): number {
+  return s.compressed ? s.rec.bufferOffset : s.rec.bufferOffset + HDR + s.pos;
 }
 
 /** SYSTEM/COMPACT/PERFINFO version-word extension: 0x8000 → 8-byte PEBS index; bits 0x0700 → PMC counters. */

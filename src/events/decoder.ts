@@ -76,7 +76,6 @@ export class TraceDecoder {
   readonly registry: SchemaRegistry;
   readonly info: LogfileInfo;
   readonly clock: TraceClock;
-  private index = 0;
   private readonly path: string | Uint8Array;
 
   constructor(input: string | Uint8Array, options: DecoderOptions = {}, registry = new SchemaRegistry()) {
@@ -186,7 +185,7 @@ export class TraceDecoder {
     const rel = related?.find((x) => x.type === "related-activity-id");
     const payloadSize = rec.payloadEnd - rec.payloadStart;
     return {
-      index: this.index++,
+      index: this.reader.recordIndex,
       ticks: rec.ticks,
       time: this.clock.iso(rec.ticks),
       kind: KIND_NAMES[rec.kind],
@@ -214,6 +213,17 @@ export class TraceDecoder {
       ...(related && related.length ? { extended: related } : {}),
       source: rec.ref,
     };
+  }
+
+  /** The event's name without decoding its payload (schema name, kernel hook name, metadata kind). */
+  nameOf(rec: EtlRecord): string {
+    const r = this.resolve(rec);
+    if (r) return r.schema.name;
+    if ((rec.kind === RecordKind.System || rec.kind === RecordKind.PerfInfo || rec.kind === RecordKind.Compact) && rec.group === 0) {
+      return EVENT_TRACE_TYPES[rec.opcode] ?? "";
+    }
+    if (rec.kind === RecordKind.Classic && rec.providerId === META) return rec.opcode === 32 ? "EventInfo" : rec.opcode === 33 ? "EventMapInfo" : "";
+    return "";
   }
 
   /** Names and messages for records without a schema (kernel header records, relogger rundown). */
