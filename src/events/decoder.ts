@@ -61,6 +61,11 @@ export interface DecoderOptions {
   readonly prescan?: boolean;
   /** Called with file bytes done during the prescan pass (for progress bars). */
   readonly onPrescanProgress?: (bytes: number) => void;
+  /**
+   * Sees every record of the prescan pass (file order; valid only during the call — clone to keep). Later
+   * stages use it to learn tables that files write at the end (pktmon's component rundown).
+   */
+  readonly onPrescanRecord?: (rec: EtlRecord) => void;
 }
 
 const META = WellKnownGuid.KernelTraceControlMetadata;
@@ -85,17 +90,18 @@ export class TraceDecoder {
     this.info = this.reader.info;
     this.clock = this.reader.clock;
     const relogged = (this.info.logFileMode & LogFileMode.Relog) !== 0 || this.info.loggerName === "Relogger";
-    if (options.prescan ?? relogged) this.prescan(options.onPrescanProgress);
+    if (options.prescan ?? relogged) this.prescan(options.onPrescanProgress, options.onPrescanRecord);
   }
 
   /** First pass: collect embedded TRACE_EVENT_INFO / EVENT_MAP_INFO records. */
-  private prescan(progress?: (bytes: number) => void): void {
+  private prescan(progress?: (bytes: number) => void, each?: (rec: EtlRecord) => void): void {
     const r = EtlReader.open(this.path, { order: "file" });
     try {
       let n = 0;
       while (r.next()) {
         const rec = r.record;
         if (rec.kind === RecordKind.Classic && rec.providerId === META) this.learn(rec);
+        else if (each) each(rec);
         if (progress && (++n & 0xfff) === 0) progress(r.progress);
       }
       progress?.(r.progress);
