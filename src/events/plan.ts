@@ -46,6 +46,8 @@ interface Step {
   readonly constCount: number;
   readonly countRef: number;
   readonly varCount: boolean;
+  /** An integer with out type Boolean (TraceLogging UInt8 + TlgOutBOOLEAN, TDH UINT8/UINT32 + BOOLEAN): yields true/false. */
+  readonly bool: boolean;
   readonly sub: Plan | null;
 }
 
@@ -81,6 +83,7 @@ export class Plan {
       return {
         def, kind, constLength, lengthRef,
         constCount: def.count === undefined ? -1 : cc, countRef, varCount: def.varCount === true,
+        bool: def.outType === "Boolean" && kind >= K.I8 && kind <= K.U64,
         sub: kind === K.Struct && def.fields ? new Plan(schema, def.fields) : null,
       };
     });
@@ -131,7 +134,7 @@ export class Plan {
         const r = readOne(s, b, dv, pos, end, ptr, length, values !== null);
         if (r.next < 0) break;
         if (typeof r.value === "number") nums[i] = r.value;
-        if (values) values.push(r.value);
+        if (values) values.push(s.bool ? r.value !== 0 && r.value !== 0n : r.value);
         pos = r.next;
       } else {
         const arr: FieldValue[] = [];
@@ -142,11 +145,11 @@ export class Plan {
             ok = false;
             break;
           }
-          arr.push(r.value);
+          arr.push(s.bool ? r.value !== 0 && r.value !== 0n : r.value);
           pos = r.next;
         }
         if (!ok) break;
-        if (values) values.push(s.def.inType === "UInt8" || s.def.inType === "Int8" ? Uint8Array.from(arr as number[]) : arr);
+        if (values) values.push(!s.bool && (s.def.inType === "UInt8" || s.def.inType === "Int8") ? Uint8Array.from(arr as number[]) : arr);
       }
     }
     if (offsets) offsets[i] = pos;
