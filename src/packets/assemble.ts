@@ -94,7 +94,6 @@ const F1001 = ["MiniportIfIndex", "LowerIfIndex", "FragmentSize", "Fragment"] as
 const F1003 = ["MiniportIfIndex", "LowerIfIndex", "SourcePortId", "SourcePortName", "SourceNicName", "SourceNicType", "DestinationCount", "Destination", "FragmentSize", "Fragment", "OOBDataSize", "OOBData"] as const;
 const F160 = ["PktGroupId", "PktNumber", "AppearanceCount", "DirTag", "PacketType", "ComponentId", "EdgeId", "FilterId", "DropReason", "DropLocation", "OriginalPayloadSize", "LoggedPayloadSize", "Payload"] as const;
 const F20 = ["Id", "Type", "Name", "Description"] as const;
-const FPROP = ["ComponentId", "Type", "Value", "IpAddress", "Size", "EtherType"] as const;
 
 interface Pending {
   parts: Uint8Array[];

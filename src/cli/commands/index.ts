@@ -1,0 +1,15 @@
+/**
+ * The subcommands. Each module exports `register(program, ctx)`; adding a command is one line here.
+ */
+import type { Command } from "commander";
+import type { CliContext } from "../util.js";
+import { registerInfo } from "./info-cmd.js";
+import { registerEvents } from "./events-cmd.js";
+import { registerDemo } from "./demo-cmd.js";
+
+export type { CliContext } from "../util.js";
+export { warnProblems, collect, intArg } from "../util.js";
+
+export type RegisterCommand = (program: Command, ctx: CliContext) => void;
+
+export const COMMANDS: RegisterCommand[] = [registerInfo, registerEvents, registerDemo];
