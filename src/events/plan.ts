@@ -65,11 +65,14 @@ export class Plan {
   readonly schema: EventSchema;
   readonly names: readonly string[];
   private readonly steps: Step[];
+  private dv: DataView = new DataView(new ArrayBuffer(0));
+  private readonly nums: Float64Array;
 
   constructor(schema: EventSchema, fields: readonly FieldDef[] = schema.fields) {
     this.schema = schema;
     const names = fields.map((f) => f.name);
     this.names = names;
+    this.nums = new Float64Array(fields.length);
     this.steps = fields.map((def, i) => {
       const ref = (r: number | string | undefined): [number, number] => {
         if (r === undefined) return [-1, -1];
@@ -114,8 +117,12 @@ export class Plan {
   }
 
   private run(b: Uint8Array, start: number, end: number, ptr: 4 | 8, values: FieldValue[] | null, offsets: Int32Array | null): { count: number; pos: number } {
-    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    const nums = new Float64Array(this.steps.length); // numeric values for length/count references
+    // One DataView per underlying buffer (the reader reuses buffers, so this is rarely rebuilt).
+    let dv = this.dv;
+    if (dv.buffer !== b.buffer || dv.byteOffset !== b.byteOffset || dv.byteLength !== b.byteLength) {
+      dv = this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    }
+    const nums = this.nums; // numeric values for length/count references (plans are not re-entrant)
     let pos = start;
     let i = 0;
     for (; i < this.steps.length; i++) {
