@@ -31,6 +31,7 @@ export const TDH_OUTTYPES: Record<number, string> = {
 const PROPERTY_STRUCT = 0x1;
 const PROPERTY_PARAM_LENGTH = 0x2;
 const PROPERTY_PARAM_COUNT = 0x4;
+const PROPERTY_PARAM_FIXED_LENGTH = 0x10;
 const PROPERTY_PARAM_FIXED_COUNT = 0x20;
 
 const VARIABLE = new Set<InType>(["UnicodeString", "AnsiString", "Binary"]);
@@ -159,4 +160,186 @@ export function parseEventMapInfo(b: Uint8Array, base: number, end: number): { n
     entries[String(value)] = str(b, base, end, out);
   }
   return { name, map: { kind: bitmap ? "bitmap" : "value", entries } };
+}
+
+// ---- encoders: the inverse of the two parsers above (the lab embeds metadata like the relogger does) -----
+
+const INTYPE_NUMBERS: Record<string, number> = Object.fromEntries(Object.entries(TDH_INTYPES).map(([k, v]) => [v, Number(k)]));
+const OUTTYPE_NUMBERS: Record<string, number> = Object.fromEntries(Object.entries(TDH_OUTTYPES).map(([k, v]) => [v, Number(k)]));
+const LEVELS: Record<string, number> = {
+  critical: 1, "win:critical": 1, error: 2, "win:error": 2, warning: 3, "win:warning": 3,
+  informational: 4, "win:informational": 4, verbose: 5, "win:verbose": 5, logalways: 0, "win:logalways": 0,
+};
+
+/** Fixed payload sizes TDH reports in EVENT_PROPERTY_INFO.length for scalars. */
+const SCALAR_SIZE: Partial<Record<InType, number>> = {
+  Int8: 1, UInt8: 1, Int16: 2, UInt16: 2, Int32: 4, UInt32: 4, Int64: 8, UInt64: 8, Float: 4, Double: 8, Boolean: 4,
+  GUID: 16, FILETIME: 8, SYSTEMTIME: 16, HexInt32: 4, HexInt64: 8, UnicodeChar: 2, AnsiChar: 1,
+};
+
+export interface TraceEventInfoOptions {
+  readonly providerGuid: string;
+  readonly providerName: string;
+  readonly schema: EventSchema;
+  /** Message text to embed (the build-specific one; default schema.message). */
+  readonly message?: string;
+  /** EVENT_DESCRIPTOR fields not carried by the schema. */
+  readonly channel?: number;
+  readonly opcode?: number;
+  readonly task?: number;
+  readonly keyword?: bigint;
+}
+
+/** Growing blob of UTF-16 strings appended after a fixed part; offsets are from the blob start. */
+class StringArea {
+  readonly parts: Uint8Array[] = [];
+  size: number;
+  private readonly seen = new Map<string, number>();
+  constructor(start: number) {
+    this.size = start;
+  }
+  add(s: string | undefined): number {
+    if (!s) return 0;
+    const hit = this.seen.get(s);
+    if (hit !== undefined) return hit;
+    const off = this.size;
+    const b = new Uint8Array((s.length + 1) * 2);
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      b[i * 2] = c & 0xff;
+      b[i * 2 + 1] = c >> 8;
+    }
+    this.parts.push(b);
+    this.size += b.length;
+    this.seen.set(s, off);
+    return off;
+  }
+}
+
+/**
+ * Builds a TRACE_EVENT_INFO blob (tdh.h) for a schema: the inverse of parseTraceEventInfo. Struct members are
+ * laid out after the top-level properties, as TDH does. TraceLogging variable-count arrays cannot be expressed.
+ */
+export function encodeTraceEventInfo(o: TraceEventInfoOptions): Uint8Array {
+  const s = o.schema;
+  // Flatten: top-level fields first, then each struct's members (breadth-first), each list contiguous.
+  interface Slot { def: FieldDef; siblings: readonly FieldDef[]; base: number; structStart: number }
+  const slots: Slot[] = s.fields.map((def) => ({ def, siblings: s.fields, base: 0, structStart: -1 }));
+  for (let i = 0; i < slots.length; i++) {
+    const d = slots[i].def;
+    if (d.inType === "Struct") {
+      const members = d.fields ?? [];
+      slots[i].structStart = slots.length;
+      const base = slots.length;
+      for (const m of members) slots.push({ def: m, siblings: members, base, structStart: -1 });
+    }
+  }
+  const fixed = 112 + slots.length * 24;
+  const strings = new StringArea(fixed);
+  const blob = new Uint8Array(fixed);
+  const dv = new DataView(blob.buffer);
+  writeGuidLE(blob, 0, o.providerGuid);
+  dv.setUint16(32, s.id, true);
+  blob[34] = s.version;
+  blob[35] = o.channel ?? 0;
+  blob[36] = LEVELS[(s.level ?? "").toLowerCase()] ?? (Number.isInteger(Number(s.level)) && s.level !== undefined && s.level !== "" ? Number(s.level) : 4);
+  blob[37] = o.opcode ?? 0;
+  dv.setUint16(38, o.task ?? 0, true);
+  dv.setBigUint64(40, BigInt.asUintN(64, o.keyword ?? 0n), true);
+  dv.setUint32(48, 0, true); // DecodingSourceXMLFile
+  dv.setUint32(52, strings.add(o.providerName), true);
+  dv.setUint32(56, strings.add(s.level), true);
+  dv.setUint32(60, 0, true);
+  dv.setUint32(64, strings.add(s.keywords?.join(" ")), true);
+  dv.setUint32(68, strings.add(s.task), true);
+  dv.setUint32(72, strings.add(s.opcode), true);
+  dv.setUint32(76, strings.add(o.message ?? s.message), true);
+  dv.setUint32(92, strings.add(s.name), true);
+  dv.setUint32(100, slots.length, true);
+  dv.setUint32(104, s.fields.length, true);
+  dv.setUint32(108, 1, true); // TEMPLATE_EVENT_DATA
+  slots.forEach((slot, i) => {
+    const p = 112 + i * 24;
+    const d = slot.def;
+    const ref = (name: string): number => {
+      const j = slot.siblings.findIndex((x) => x.name === name);
+      if (j < 0) throw new Error(`encodeTraceEventInfo: field ${d.name} refers to unknown field ${name}`);
+      return slot.base + j;
+    };
+    let flags = 0;
+    let count = 1;
+    let length = 0;
+    if (d.varCount) throw new Error(`encodeTraceEventInfo: field ${d.name} is a TraceLogging variable-count array`);
+    if (d.inType === "Struct") {
+      flags |= PROPERTY_STRUCT;
+      dv.setUint16(p + 8, slot.structStart, true);
+      dv.setUint16(p + 10, (d.fields ?? []).length, true);
+    } else {
+      const it = INTYPE_NUMBERS[d.inType];
+      if (it === undefined) throw new Error(`encodeTraceEventInfo: in-type ${d.inType} has no TDH number`);
+      dv.setUint16(p + 8, it, true);
+      dv.setUint16(p + 10, d.outType ? (OUTTYPE_NUMBERS[d.outType] ?? 0) : 0, true);
+      dv.setUint32(p + 12, strings.add(d.map), true);
+      length = SCALAR_SIZE[d.inType] ?? 0;
+    }
+    if (typeof d.length === "string") {
+      flags |= PROPERTY_PARAM_LENGTH;
+      length = ref(d.length);
+    } else if (typeof d.length === "number") {
+      flags |= PROPERTY_PARAM_FIXED_LENGTH;
+      length = d.length;
+    }
+    if (typeof d.count === "string") {
+      flags |= PROPERTY_PARAM_COUNT;
+      count = ref(d.count);
+    } else if (typeof d.count === "number") {
+      flags |= PROPERTY_PARAM_FIXED_COUNT;
+      count = d.count;
+    }
+    dv.setUint32(p, flags, true);
+    dv.setUint32(p + 4, strings.add(d.name), true);
+    dv.setUint16(p + 16, count, true);
+    dv.setUint16(p + 18, length, true);
+  });
+  return joinParts([blob, ...strings.parts]);
+}
+
+/**
+ * Builds an EVENT_MAP_INFO blob: the inverse of parseEventMapInfo. Value maps get the MANIFEST_VALUEMAP flag,
+ * bitmaps MANIFEST_BITMAP; entries are in ascending value order.
+ */
+export function encodeEventMapInfo(name: string, map: ValueMap): Uint8Array {
+  const entries = Object.entries(map.entries).map(([k, v]) => [Number(k) >>> 0, v] as const).sort((a, b) => a[0] - b[0]);
+  const fixed = 16 + entries.length * 8;
+  const strings = new StringArea(fixed);
+  const head = new Uint8Array(fixed);
+  const dv = new DataView(head.buffer);
+  dv.setUint32(0, strings.add(name), true);
+  dv.setUint32(4, map.kind === "bitmap" ? 0x2 : 0x1, true);
+  dv.setUint32(8, entries.length, true);
+  dv.setUint32(12, 0, true); // MapEntryValueType: ULONG
+  entries.forEach(([value, text], i) => {
+    dv.setUint32(16 + i * 8, strings.add(text), true);
+    dv.setUint32(16 + i * 8 + 4, value, true);
+  });
+  return joinParts([head, ...strings.parts]);
+}
+
+function writeGuidLE(b: Uint8Array, off: number, guid: string): void {
+  const h = guid.replace(/[{}-]/g, "");
+  if (!/^[0-9a-fA-F]{32}$/.test(h)) throw new Error(`not a GUID: ${guid}`);
+  const order = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
+  for (let i = 0; i < 16; i++) b[off + order[i]] = parseInt(h.slice(i * 2, i * 2 + 2), 16);
+}
+
+function joinParts(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const o = new Uint8Array(n);
+  let i = 0;
+  for (const p of parts) {
+    o.set(p, i);
+    i += p.length;
+  }
+  return o;
 }
