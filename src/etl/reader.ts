@@ -89,24 +89,46 @@ class BufferIndex {
   }
 }
 
-/** Interns provider GUID strings so that records do not build a string each. */
+interface GuidEntry {
+  readonly a0: number;
+  readonly a1: number;
+  readonly a2: number;
+  readonly a3: number;
+  readonly s: string;
+}
+
+/**
+ * Interns provider GUID strings so that records do not build a string each. Compares the GUID as four int32
+ * words; the last hit is checked first (consecutive records mostly share a provider).
+ */
 class GuidInterner {
-  private readonly map = new Map<number, { b: Uint8Array; s: string }[]>();
-  get(b: Uint8Array, o: number): string {
-    const h = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) ^ (b[o + 12] | (b[o + 13] << 8) | (b[o + 14] << 16) | (b[o + 15] << 24));
+  private readonly map = new Map<number, GuidEntry[]>();
+  private last: GuidEntry = { a0: 0, a1: 0, a2: 0, a3: 0, s: readGuid(new Uint8Array(16), 0) };
+
+  get(dv: DataView, b: Uint8Array, o: number): string {
+    const a0 = dv.getInt32(o, true);
+    const a1 = dv.getInt32(o + 4, true);
+    const a2 = dv.getInt32(o + 8, true);
+    const a3 = dv.getInt32(o + 12, true);
+    const l = this.last;
+    if (l.a0 === a0 && l.a1 === a1 && l.a2 === a2 && l.a3 === a3) return l.s;
+    const h = a0 ^ a1 ^ a2 ^ a3;
     let list = this.map.get(h);
     if (list) {
-      outer: for (const e of list) {
-        for (let i = 0; i < 16; i++) if (e.b[i] !== b[o + i]) continue outer;
-        return e.s;
+      for (const e of list) {
+        if (e.a0 === a0 && e.a1 === a1 && e.a2 === a2 && e.a3 === a3) {
+          this.last = e;
+          return e.s;
+        }
       }
     } else {
       list = [];
       this.map.set(h, list);
     }
-    const s = readGuid(b, o);
-    list.push({ b: b.slice(o, o + 16), s });
-    return s;
+    const e: GuidEntry = { a0, a1, a2, a3, s: readGuid(b, o) };
+    list.push(e);
+    this.last = e;
+    return e.s;
   }
 }
 
@@ -149,7 +171,8 @@ export class EtlReader {
   private bytesRead = 0;
   private decompressed = 0;
   private records = 0;
-  private readonly byKind = new Map<number, number>();
+  /** Records per RecordKind (index = kind). */
+  private readonly byKind = new Float64Array(8);
   private wpp = 0;
   private skippedBuffers = 0;
 
@@ -322,7 +345,7 @@ export class EtlReader {
   stats(): ReaderStats {
     const names: Record<number, string> = { 1: "SYSTEM", 2: "COMPACT", 3: "PERFINFO", 4: "CLASSIC", 5: "INSTANCE", 6: "EVENT_HEADER", 7: "WPP_MESSAGE" };
     const byKind: Record<string, number> = {};
-    for (const [k, v] of this.byKind) byKind[names[k]] = v;
+    for (let k = 1; k < this.byKind.length; k++) if (this.byKind[k] > 0) byKind[names[k]] = this.byKind[k];
     return { records: this.records, byKind, wppSkipped: this.wpp, bytesRead: this.bytesRead, decompressedBytes: this.decompressed };
   }
 
@@ -391,7 +414,7 @@ export class EtlReader {
     }
     this.current = best;
     this.records++;
-    this.byKind.set(best.rec.kind, (this.byKind.get(best.rec.kind) ?? 0) + 1);
+    this.byKind[best.rec.kind]++;
     return true;
   }
 
@@ -521,7 +544,7 @@ export class EtlReader {
       rec.providerId = "";
       if (opt & 0x01) q += 4;
       if (opt & 0x02) {
-        rec.providerId = this.interner.get(b, q);
+        rec.providerId = this.interner.get(dv, b, q);
         q += 16;
       } else if (opt & 0x04) q += 4;
       tsOff = -1;
@@ -561,7 +584,7 @@ export class EtlReader {
           rec.eventProperty = dv.getUint16(pos + 6, true);
           rec.tid = dv.getUint32(pos + 8, true);
           rec.pid = dv.getUint32(pos + 12, true);
-          rec.providerId = this.interner.get(b, pos + 0x18);
+          rec.providerId = this.interner.get(dv, b, pos + 0x18);
           rec.id = dv.getUint16(pos + 0x28, true);
           rec.version = b[pos + 0x2a];
           rec.channel = b[pos + 0x2b];
@@ -659,7 +682,7 @@ export class EtlReader {
           rec.version = dv.getUint16(pos + 6, true);
           rec.tid = dv.getUint32(pos + 8, true);
           rec.pid = dv.getUint32(pos + 12, true);
-          rec.providerId = this.interner.get(b, pos + 0x18);
+          rec.providerId = this.interner.get(dv, b, pos + 0x18);
           rec.kernelTime = dv.getUint32(pos + 0x28, true);
           rec.userTime = dv.getUint32(pos + 0x2c, true);
           tsOff = pos + 0x10;

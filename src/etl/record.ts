@@ -51,6 +51,10 @@ export interface RecordRef {
   readonly offset: number;
 }
 
+let lastKwHi = 0;
+let lastKwLo = 0;
+let lastKwHex = "0x0000000000000000";
+
 export class EtlRecord {
   kind: RecordKind = RecordKind.System;
   headerType = 0;
@@ -105,7 +109,15 @@ export class EtlRecord {
 
   /** Keyword as 0x-prefixed 16-digit hex. */
   get keywordHex(): string {
-    return "0x" + (this.keywordHi >>> 0).toString(16).padStart(8, "0") + (this.keywordLo >>> 0).toString(16).padStart(8, "0");
+    const hi = this.keywordHi >>> 0;
+    const lo = this.keywordLo >>> 0;
+    // Consecutive records mostly share their keywords: remember the last rendering.
+    if (hi !== lastKwHi || lo !== lastKwLo) {
+      lastKwHi = hi;
+      lastKwLo = lo;
+      lastKwHex = "0x" + hi.toString(16).padStart(8, "0") + lo.toString(16).padStart(8, "0");
+    }
+    return lastKwHex;
   }
 
   get ref(): RecordRef {

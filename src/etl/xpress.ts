@@ -1,7 +1,8 @@
 /**
  * MS-XCA §2.4 "Plain LZ77" (COMPRESSION_FORMAT_XPRESS = 3) decompression, the format ETW uses for compressed
- * buffers (pktmon always compresses). Writes into a caller-owned output array (reused across buffers) and never
- * allocates. Returns the number of bytes written, or a negative error code (see XpressError).
+ * buffers (pktmon always compresses). Writes into a caller-owned output array (reused across buffers), never
+ * past `outSize`, and never throws on bad input. Returns the number of bytes written (less than `outSize` when the
+ * input ends early), or a negative error code (see XpressError).
  */
 export const XpressError = { BadOffset: -1, Truncated: -2, BadLength: -3, Overflow: -4 } as const;
 
@@ -12,19 +13,30 @@ export function xpressDecompress(src: Uint8Array, srcStart: number, srcEnd: numb
   let flagCount = 0;
   let halfByte = -1;
   if (outSize > out.length) return XpressError.Overflow;
+  // Short matches are copied 4 bytes at a time through a DataView (TurboFan inlines unaligned 32-bit loads and
+  // stores); copyWithin costs a builtin call each time, which dominates for the short matches that are typical.
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   while (o < outSize) {
     if (flagCount === 0) {
       if (i + 4 > srcEnd) return i >= srcEnd ? o : XpressError.Truncated;
-      flags = (src[i] | (src[i + 1] << 8) | (src[i + 2] << 16) | (src[i + 3] << 24)) >>> 0;
+      flags = src[i] | (src[i + 1] << 8) | (src[i + 2] << 16) | (src[i + 3] << 24);
       i += 4;
       flagCount = 32;
     }
-    flagCount--;
-    if (((flags >>> flagCount) & 1) === 0) {
-      if (i >= srcEnd) return o;
-      out[o++] = src[i++];
+    // A run of literals: the zero flag bits below the current one, copied in one loop.
+    let lits = Math.clz32(flags << (32 - flagCount));
+    if (lits > 0) {
+      if (lits > flagCount) lits = flagCount;
+      if (lits > outSize - o) lits = outSize - o;
+      if (lits > srcEnd - i) {
+        while (i < srcEnd) out[o++] = src[i++];
+        return o;
+      }
+      for (let k = 0; k < lits; k++) out[o++] = src[i++];
+      flagCount -= lits;
       continue;
     }
+    flagCount--;
     if (i + 2 > srcEnd) return i >= srcEnd ? o : XpressError.Truncated;
     const v = src[i] | (src[i + 1] << 8);
     i += 2;
@@ -60,13 +72,32 @@ export function xpressDecompress(src: Uint8Array, srcStart: number, srcEnd: numb
     }
     length += 3;
     if (offset > o) return XpressError.BadOffset;
-    if (o + length > outSize) return XpressError.Overflow;
+    if (length > outSize - o) return XpressError.Overflow;
     let from = o - offset;
-    if (offset >= length) {
-      out.copyWithin(o, from, from + length);
+    if (length > 32) {
+      if (offset >= length) {
+        out.copyWithin(o, from, from + length);
+      } else {
+        // Overlapping: the output repeats with period `offset`. Copy one period, then double what is there.
+        out.copyWithin(o, from, o);
+        let n = offset;
+        while (n < length) {
+          const c = n < length - n ? n : length - n;
+          out.copyWithin(o + n, o, o + c);
+          n += c;
+        }
+      }
       o += length;
     } else {
       const stop = o + length;
+      if (offset >= 4) {
+        // Each 4-byte chunk's source lies wholly before its destination, so this is right even when overlapping.
+        while (o + 4 <= stop) {
+          dv.setInt32(o, dv.getInt32(from, true), true);
+          o += 4;
+          from += 4;
+        }
+      }
       while (o < stop) out[o++] = out[from++];
     }
   }
