@@ -1,8 +1,9 @@
 /**
  * Display filters (a Wireshark-like subset): compileFilter(text) → predicate over a dissected packet.
- * This file fixes the API; the language is implemented in scan.ts / parse.ts / compile.ts.
+ * This file fixes the API; the language is implemented in scan.ts (tokens) / parse.ts (grammar, AST) /
+ * compile.ts (types, semantics, closures); fields.ts lists what a filter can name.
  */
-import type { Dissection, DissectorTables, PacketRecord } from "../packets/mod.js";
+import type { Dissection, PacketRecord } from "../packets/mod.js";
 import { WnvError } from "../bytes/errors.js";
 
 export type PacketFilter = (d: Dissection, p: PacketRecord) => boolean;
@@ -19,3 +20,6 @@ export class FilterError extends WnvError {
 }
 
 export { compileFilter } from "./compile.js";
+/** Every name a filter accepts for a set of tables (fields, protocols, frame/pktmon/vmswitch/ndis), for help and completion. */
+export { filterFields } from "./fields.js";
+export type { FilterField, FilterType } from "./fields.js";
