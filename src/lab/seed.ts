@@ -4,6 +4,8 @@
  * "Ethernet" NIC and delivers — written as a NetEventSession-style .etl: VmSwitch control events naming the NICs
  * (232), then VmSwitch 56/57/58 NBL events interleaved with NDIS-PacketCapture 1003 VMSwitch fragments.
  * Every GUID and name is the blog's, so the rendered messages must equal the blog's Get-WinEvent lines.
+ * The lab's seed-nat scenario (src/lab/scenarios/seed-nat.yaml) supersedes this capture for the demo; this one
+ * stays as the renderer's oracle with the blog's literal GUIDs.
  */
 import type { EtlSink } from "../etl/mod.js";
 import { EtlWriter } from "../etl/mod.js";
@@ -28,14 +30,32 @@ export const SEED = {
   osBuild: 17763,
 } as const;
 
+/** Names in one packet's five Get-WinEvent lines (56 / 1003 / 57 / 1003 / 58). */
+export interface SeedNames {
+  readonly nbl: bigint;
+  readonly containerNic: string;
+  readonly containerNicFriendly: string;
+  readonly hostNic: string;
+  readonly hostNicFriendly: string;
+  readonly switchName: string;
+  readonly switchFriendly: string;
+  readonly frameLength: number;
+}
+
+/** The five lines in the blog's format for the given names (the lab's seed-nat capture renders them too). */
+export function seedLines(n: SeedNames): string[] {
+  const nbl = "0x" + n.nbl.toString(16).padStart(16, "0");
+  return [
+    `NBL ${nbl} received from Nic ${n.containerNic} (Friendly Name: ${n.containerNicFriendly}) in switch ${n.switchName} (Friendly Name: ${n.switchFriendly})`,
+    `VMSwitch Packet Fragment (${n.frameLength} bytes)`,
+    `NBL ${nbl} routed from Nic ${n.containerNic} (Friendly Name: ${n.containerNicFriendly}) to Nic ${n.hostNic} (Friendly Name: ${n.hostNicFriendly}) on switch ${n.switchName} (Friendly Name: ${n.switchFriendly})`,
+    `VMSwitch Packet Fragment (${n.frameLength} bytes)`,
+    `NBL ${nbl} delivered to Nic ${n.hostNic} (Friendly Name: ${n.hostNicFriendly}) in switch ${n.switchName} (Friendly Name: ${n.switchFriendly})`,
+  ];
+}
+
 /** The lines Get-WinEvent printed for the packet (providers.md §1.2). */
-export const SEED_LINES = [
-  `NBL 0xffff9383cbf21490 received from Nic ${SEED.containerNic} (Friendly Name: ${SEED.containerNicFriendly}) in switch ${SEED.switchName} (Friendly Name: ${SEED.switchFriendly})`,
-  `VMSwitch Packet Fragment (155 bytes)`,
-  `NBL 0xffff9383cbf21490 routed from Nic ${SEED.containerNic} (Friendly Name: ${SEED.containerNicFriendly}) to Nic ${SEED.hostNic} (Friendly Name: ${SEED.hostNicFriendly}) on switch ${SEED.switchName} (Friendly Name: ${SEED.switchFriendly})`,
-  `VMSwitch Packet Fragment (155 bytes)`,
-  `NBL 0xffff9383cbf21490 delivered to Nic ${SEED.hostNic} (Friendly Name: ${SEED.hostNicFriendly}) in switch ${SEED.switchName} (Friendly Name: ${SEED.switchFriendly})`,
-] as const;
+export const SEED_LINES: readonly string[] = seedLines(SEED);
 
 /** A 155-byte Ethernet frame: ICMP echo request 172.18.5.2 → 13.107.21.200 with a ping-style payload. */
 export function seedFrame(): Uint8Array {

@@ -99,7 +99,7 @@ export class Conversations {
         return { srcMac: r.via.mac, dstMac: r.nextHop, src: r.via.ip };
       }
       case "external":
-        return { srcMac: this.w.adapterFor(dst).gatewayMac, dstMac: this.w.wireMacFor(dst), src: from.e.ip };
+        return { srcMac: this.w.externalSrcMac(from.e, dst), dstMac: this.w.wireMacFor(dst), src: from.e.ip };
       case "remote": {
         const c = this.w.scn.containers.find((k) => k.ip === dst);
         return { srcMac: from.r.mac, dstMac: c ? c.mac : from.r.network.drMac!, src: from.r.ip };
@@ -123,6 +123,7 @@ export class Conversations {
       case "container": srcMac = d.party.c.mac; dstMac = p.srcMac.slice(); break;
       case "host": srcMac = d.via ? d.via.mac : p.dstMac.slice(); dstMac = p.srcMac.slice(); break;
       case "remote": srcMac = d.party.r.mac; dstMac = p.srcMac.slice(); break;
+      case "external": srcMac = this.w.externalSrcMac(d.party.e, dst); dstMac = this.w.wireMacFor(dst); break;
       default: srcMac = this.w.adapterFor(dst).gatewayMac; dstMac = this.w.wireMacFor(dst); break;
     }
     return ipv4Frame({ ethSrc: srcMac, ethDst: dstMac, src, dst, proto, id: this.w.nextIpId(this.name(d.party)), ttl: d.party.kind === "external" ? 116 : 128, df, payload: build(src, dst, p.dport, p.sport) });
@@ -160,7 +161,7 @@ export class Conversations {
       this.pingSeq.set(this.name(from), seq);
       const req = this.ipFrame(from, dst, IpProto.ICMP, () => icmpEcho(8, 1, seq, pingData(t.size)));
       const j = this.w.send(from, req, meta(`ICMP echo request ${this.name(from)} → ${t.to} (${dst}) seq ${seq}, ${t.size} bytes of data`));
-      const d = j.deliveries.find((x) => peek(x.frame).icmpType === 8);
+      const d = j.deliveries.find((x) => peek(x.frame).icmpType === 8 && (x.party.kind !== "container" || x.party.c.ip === peek(x.frame).dst));
       if (!d || !this.answersPing(d.party)) continue;
       this.w.wait(this.replyDelay(d.party));
       const p = peek(d.frame);

@@ -201,14 +201,27 @@ export class World {
       if (h.kind === "host-vnic") {
         const sw = h.vswitch!;
         const net = sw.networks.find((n) => inSubnet(dst, n.subnet) || (sw.external && inSubnet(dst, `${sw.external.adapter.ip}/${sw.external.adapter.prefix}`)));
-        if (net) return { via: h, nextHop: this.macForIp(dst, sw) ?? (sw.external ? sw.external.adapter.gatewayMac : BROADCAST_MAC) };
+        const n = sw.external ? this.neighbor(dst, sw.external.adapter) : undefined;
+        if (net) return { via: h, nextHop: this.macForIp(dst, sw) ?? (n ? this.externalMac(n) : sw.external ? sw.external.adapter.gatewayMac : BROADCAST_MAC) };
       } else if (inSubnet(dst, `${h.ip}/${h.nic!.prefix}`)) {
-        return { via: h, nextHop: this.routerArp.get(dst) ?? h.nic!.gatewayMac };
+        const n = this.neighbor(dst, h.nic!);
+        return { via: h, nextHop: n ? this.externalMac(n) : this.routerArp.get(dst) ?? h.nic!.gatewayMac };
       }
     }
     const via = this.defaultRoute();
     const adapter = via.nic ?? via.vswitch!.external!.adapter;
     return { via, nextHop: adapter.gatewayMac };
+  }
+
+  /** MAC of an external host on the adapter's own subnet (reached without the router). */
+  externalMac(e: ExternalHost): Uint8Array {
+    return Uint8Array.of(0x00, 0x50, 0x56, ...this.scn.ids.bytes("ext-mac", e.name, 3));
+  }
+
+  /** The external host on the same L2 subnet as an adapter, owning `ip`. */
+  private neighbor(ip: string, adapter: PhysNic): ExternalHost | undefined {
+    if (ip === adapter.gateway || !inSubnet(ip, `${adapter.ip}/${adapter.prefix}`)) return undefined;
+    return this.scn.external.find((e) => e.ip === ip);
   }
 
   /** MAC of a local address on a switch (container, host vNIC) or of a remote overlay endpoint. */
@@ -227,6 +240,9 @@ export class World {
       const m = this.macForIp(dst, net.vswitch);
       if (m) return m;
       if (net.adapter) {
+        const n = this.neighbor(dst, net.adapter);
+        if (n) return this.externalMac(n);
+        if (dst === net.adapter.gateway) return net.adapter.gatewayMac;
         const e = this.routerArp.get(dst);
         if (e) return e;
       }
@@ -449,7 +465,8 @@ export class World {
   private destinations(sw: VSwitch, inPort: PortEnd, p: Peek, frame: Uint8Array): PortEnd[] {
     const all = this.portsOf(sw);
     const vsidOk = (d: PortEnd): boolean => !(inPort.container && d.container && inPort.container.network !== d.container.network);
-    if (isBroadcast(p.dstMac)) return all.filter((d) => d !== inPort && vsidOk(d));
+    const other = (d: PortEnd): boolean => d.portName !== inPort.portName;
+    if (isBroadcast(p.dstMac)) return all.filter((d) => other(d) && vsidOk(d));
     const net = inPort.container?.network;
     // l2tunnel: everything a container sends goes to the physical network.
     if (net && net.driver === "l2tunnel" && sw.external) return [all.find((d) => d.kind === "external")!];
@@ -458,14 +475,14 @@ export class World {
       const remote = this.remoteEndpoints().find((r) => r.ip === p.dst && r.network === net);
       if (remote || !inSubnet(p.dst, net.subnet)) return [all.find((d) => d.kind === "external")!];
     }
-    const known = all.find((d) => d !== inPort && sameMac(d.mac, p.dstMac) && vsidOk(d));
+    const known = all.find((d) => other(d) && sameMac(d.mac, p.dstMac) && vsidOk(d));
     if (known) {
       // On an external switch the host vNIC shares the adapter's MAC: frames from outside for that MAC are the host's.
       if (known.kind === "external" && inPort.kind === "external") return [];
       return [known];
     }
     const learned = this.macTables.get(sw)!.get(macText(p.dstMac));
-    if (learned && learned !== inPort) return [learned];
+    if (learned && other(learned)) return [learned];
     void frame;
     if (inPort.kind !== "external" && sw.external) return [all.find((d) => d.kind === "external")!];
     return [];
@@ -572,6 +589,12 @@ export class World {
   /** After a switch-out: hand the frame to what is behind the port. */
   private deliverFromSwitch(x: SendCtx, sw: VSwitch, d: PortEnd, frame: Uint8Array, vlan: number | undefined): void {
     if (d.container) {
+      const p = peek(frame);
+      // The container's stack takes frames for its own address (and ARP); anything else it discards.
+      if (p.ipVersion === 4 && p.dst !== d.container.ip && p.dst !== "255.255.255.255") {
+        this.hop(x, { kind: "host-stack", frame, note: `discarded by ${d.container.name}'s TCP/IP stack (not addressed to ${d.container.ip})` });
+        return;
+      }
       x.j.deliveries.push({ party: { kind: "container", c: d.container }, frame, ticks: this.t });
       return;
     }
@@ -734,6 +757,13 @@ export class World {
       }
       return;
     }
+    const nb = p.ipVersion === 4 ? this.neighbor(p.dst, adapter) : undefined;
+    if (nb && sameMac(p.dstMac, this.externalMac(nb))) {
+      this.hop(x, { kind: "wire", frame: wireFrame, nic: this.physIf(adapter), note: `to ${nb.name} on the same subnet` });
+      this.wait(nb.rttTicks / 2);
+      x.j.deliveries.push({ party: { kind: "external", e: nb }, frame, ticks: this.t });
+      return;
+    }
     const toRouter = sameMac(p.dstMac, adapter.gatewayMac);
     const remoteHost = this.scn.networks.flatMap((n) => n.remoteHosts).find((h) => h.pa === p.dst);
     if (remoteHost && (toRouter || sameMac(p.dstMac, remoteHost.mac))) {
@@ -786,7 +816,7 @@ export class World {
     const dst = p.dst || p.arp?.targetIp || "";
     const adapter = this.adapterFor(dst);
     const from = this.scn.external.find((e) => e.ip === p.src);
-    this.hop(x, { kind: "wire", frame, nic: this.physIf(adapter), note: `from ${from ? from.name : p.src} via the gateway ${adapter.gateway}` });
+    this.hop(x, { kind: "wire", frame, nic: this.physIf(adapter), note: `from ${from ? from.name : p.src}${from && this.neighbor(from.ip, adapter) ? " on the same subnet" : ` via the gateway ${adapter.gateway}`}` });
     this.wait(from ? from.rttTicks / 2 : 1_500);
     this.fromWire(x, adapter, frame);
   }
@@ -796,6 +826,12 @@ export class World {
     const c = this.scn.containers.find((k) => k.ip === ip && k.network.adapter);
     if (c) return c.network.adapter!;
     return this.scn.host.nics.find((n) => n.ip === ip || inSubnet(ip, `${n.ip}/${n.prefix}`)) ?? (this.defaultRoute().nic ?? this.defaultRoute().vswitch!.external!.adapter);
+  }
+
+  /** Source MAC of a frame an external host sends towards `dst`: its own on the same subnet, else the router's. */
+  externalSrcMac(e: ExternalHost, dst: string): Uint8Array {
+    const a = this.adapterFor(dst);
+    return this.neighbor(e.ip, a) ? this.externalMac(e) : a.gatewayMac;
   }
 
   /** MAC the physical network uses to reach `ip` on this host. */
