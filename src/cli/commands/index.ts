@@ -6,10 +6,11 @@ import type { CliContext } from "../util.js";
 import { registerInfo } from "./info-cmd.js";
 import { registerEvents } from "./events-cmd.js";
 import { registerDemo } from "./demo-cmd.js";
+import { registerLab } from "./lab-cmd.js";
 
 export type { CliContext } from "../util.js";
 export { warnProblems, collect, intArg } from "../util.js";
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerInfo, registerEvents, registerDemo];
+export const COMMANDS: RegisterCommand[] = [registerInfo, registerEvents, registerDemo, registerLab];
