@@ -42,6 +42,8 @@ export interface ReaderStats {
 export interface OpenOptions {
   /** "time": global timestamp order (default); "file": buffers in file order, records as stored. */
   readonly order?: "time" | "file";
+  /** Read only these buffers (indices in file order, see cpuBuffers()); default: all. */
+  readonly buffers?: readonly number[];
   /** Name to use in messages for in-memory input. */
   readonly name?: string;
 }
@@ -192,6 +194,7 @@ export class EtlReader {
     this.name = src.name;
     this.fileSize = src.size;
     this.order = options.order ?? "time";
+    this.only = options.buffers ? new Set(options.buffers) : null;
     if (src.size < HDR + 0x20 + 280) {
       throw new WnvError("unreadable", `${src.name}: not an ETL file: ${src.size} bytes is too small; expected at least ${HDR + 0x20 + 280} bytes for a buffer header and a logfile header`, 0);
     }
@@ -365,31 +368,38 @@ export class EtlReader {
 
   // ---- record cursor -----------------------------------------------------------------------------------
 
+  private readonly only: Set<number> | null;
+
+  /** Buffer indices per CPU, each list in SequenceNumber order (the order records are merged in). */
+  cpuBuffers(): Map<number, number[]> {
+    const byCpu = new Map<number, number[]>();
+    for (let i = 0; i < this.index.n; i++) {
+      const c = this.index.cpu[i];
+      let l = byCpu.get(c);
+      if (!l) byCpu.set(c, (l = []));
+      l.push(i);
+    }
+    for (const l of byCpu.values()) l.sort((a, b) => this.index.seq[a] - this.index.seq[b] || a - b);
+    return byCpu;
+  }
+
   private start(): void {
     this.started = true;
-    const byCpu = new Map<number, number[]>();
     if (this.order === "file") {
       const s = new Stream(0);
-      for (let i = 0; i < this.index.n; i++) s.buffers.push(i);
+      for (let i = 0; i < this.index.n; i++) if (!this.only || this.only.has(i)) s.buffers.push(i);
       this.streams = [s];
     } else {
-      for (let i = 0; i < this.index.n; i++) {
-        const c = this.index.cpu[i];
-        let l = byCpu.get(c);
-        if (!l) byCpu.set(c, (l = []));
-        l.push(i);
-      }
-      for (const [cpu, list] of byCpu) {
+      for (const [cpu, list] of this.cpuBuffers()) {
         const s = new Stream(cpu);
-        // Buffers of one CPU are ordered by SequenceNumber; file order breaks ties (and covers seq = 0).
-        list.sort((a, b) => this.index.seq[a] - this.index.seq[b] || a - b);
-        s.buffers = list;
+        s.buffers = this.only ? list.filter((i) => this.only?.has(i)) : list;
         this.streams.push(s);
       }
       this.streams.sort((a, b) => a.cpu - b.cpu);
     }
     for (const s of this.streams) if (this.advance(s)) this.active.push(s);
   }
+
 
   /**
    * Moves to the next record in order; returns false at the end. The record is `reader.record`, valid until
@@ -410,7 +420,10 @@ export class EtlReader {
     }
     let best = act[0];
     for (let i = 1; i < act.length; i++) {
-      if (act[i].rec.ticks < best.rec.ticks) best = act[i];
+      const r = act[i].rec;
+      // On equal timestamps, classic records go first: the relogger stamps the schema metadata it writes for an
+      // event type with that event's time, and decoding needs the metadata before the event.
+      if (r.ticks < best.rec.ticks || (r.ticks === best.rec.ticks && r.kind === RecordKind.Classic && best.rec.kind !== RecordKind.Classic)) best = act[i];
     }
     this.current = best;
     this.records++;

@@ -5,7 +5,7 @@
  */
 import type { EtlRecord, ExtendedItem, LogfileInfo, TraceClock } from "../etl/mod.js";
 import { EtlReader, RecordKind, kernelGroupName, EVENT_TRACE_TYPES } from "../etl/mod.js";
-import { WellKnownGuid, LogFileMode } from "../layout/etl.js";
+import { WellKnownGuid } from "../layout/etl.js";
 import { readGuid } from "../bytes/guid.js";
 import { toHex } from "../bytes/hex.js";
 import { filetimeToIso } from "../bytes/time.js";
@@ -57,7 +57,7 @@ export interface EtwEvent {
 }
 
 export interface DecoderOptions {
-  /** Read embedded metadata in a first pass (default: for relogged files). */
+  /** Read the whole file once first to collect embedded metadata (default: no; see the constructor). */
   readonly prescan?: boolean;
   /** Called with file bytes done during the prescan pass (for progress bars). */
   readonly onPrescanProgress?: (bytes: number) => void;
@@ -89,8 +89,10 @@ export class TraceDecoder {
     this.registry = registry;
     this.info = this.reader.info;
     this.clock = this.reader.clock;
-    const relogged = (this.info.logFileMode & LogFileMode.Relog) !== 0 || this.info.loggerName === "Relogger";
-    if (options.prescan ?? relogged) this.prescan(options.onPrescanProgress, options.onPrescanRecord);
+    // Relogged files (pktmon, netsh) embed schema metadata; in time order each metadata record comes before the
+    // first event it describes (the relogger stamps it with that event's time), so the main pass learns it in
+    // time. A first pass over the whole file is only needed for file-order reading or when asked for.
+    if (options.prescan ?? options.onPrescanRecord !== undefined) this.prescan(options.onPrescanProgress, options.onPrescanRecord);
   }
 
   /** First pass: collect embedded TRACE_EVENT_INFO / EVENT_MAP_INFO records. */
@@ -122,9 +124,12 @@ export class TraceDecoder {
     }
   }
 
-  /** Moves to the next record; false at the end. */
+  /** Moves to the next record; false at the end. Schema metadata records are learned on the way. */
   next(): boolean {
-    return this.reader.next();
+    if (!this.reader.next()) return false;
+    const rec = this.reader.record;
+    if (rec.kind === RecordKind.Classic && rec.providerId === META) this.learn(rec);
+    return true;
   }
 
   get record(): EtlRecord {
@@ -161,64 +166,29 @@ export class TraceDecoder {
     return this.registry.providerName(rec.providerId) ?? CLASSIC_NAMES[rec.providerId] ?? "";
   }
 
-  /** Decodes the current record into a self-contained event. */
+  /**
+   * Decodes the current record into a self-contained event. The header fields and the payload values are read
+   * now; the time text, the field object, the message and the hex of schema-less payloads are built on first use.
+   */
   decode(rec: EtlRecord = this.reader.record): EtwEvent {
-    if (rec.kind === RecordKind.Classic && rec.providerId === META) this.learn(rec);
     const resolved = this.resolve(rec);
-    let fields: Record<string, FieldValue> | null = null;
-    let message: string | null = null;
+    let values: FieldValue[] | null = null;
     let truncated = false;
-    let name = "";
+    let name: string;
+    let kernel: { name: string; message: string | null } | null = null;
+    let raw: Uint8Array | null = null;
     if (resolved) {
       const res = resolved.plan.decode(rec.bytes, rec.payloadStart, rec.payloadEnd, rec.pointerSize);
       truncated = res.truncated;
-      fields = {};
-      const defs = resolved.schema.fields;
-      const texts: string[] = [];
-      for (let i = 0; i < res.values.length; i++) {
-        fields[defs[i].name] = res.values[i];
-        texts.push(formatValue(defs[i], res.values[i], resolved.maps, rec.pointerSize));
-      }
-      const tmpl = messageFor(resolved.schema, this.info.osBuild);
-      if (tmpl !== undefined) message = formatMessage(tmpl, texts);
+      values = res.values;
       name = resolved.schema.name;
     } else {
-      const k = this.kernelMessage(rec);
-      name = k.name;
-      message = k.message;
+      kernel = this.kernelMessage(rec);
+      name = kernel.name;
+      raw = rec.bytes.slice(rec.payloadStart, Math.min(rec.payloadEnd, rec.payloadStart + 4096));
     }
-    const related = rec.extStart >= 0 ? rec.extendedItems() : undefined;
-    const rel = related?.find((x) => x.type === "related-activity-id");
-    const payloadSize = rec.payloadEnd - rec.payloadStart;
-    return {
-      index: this.reader.recordIndex,
-      ticks: rec.ticks,
-      time: this.clock.iso(rec.ticks),
-      kind: KIND_NAMES[rec.kind],
-      providerId: rec.providerId,
-      providerName: resolved?.providerName || this.providerName(rec),
-      id: rec.id,
-      version: rec.version,
-      opcode: rec.opcode,
-      task: rec.task,
-      level: rec.level,
-      channel: rec.channel,
-      keywords: rec.keywordHex,
-      pid: rec.pid,
-      tid: rec.tid,
-      cpu: rec.cpu,
-      activityId: rec.activityId(),
-      relatedActivityId: rel && rel.type === "related-activity-id" ? rel.value : null,
-      name,
-      schemaSource: resolved ? resolved.source : null,
-      fields,
-      message,
-      truncated,
-      payloadSize,
-      ...(resolved ? {} : { payloadHex: toHex(rec.bytes, rec.payloadStart, Math.min(rec.payloadEnd, rec.payloadStart + 4096)) }),
-      ...(related && related.length ? { extended: related } : {}),
-      source: rec.ref,
-    };
+    const extended = rec.extStart >= 0 ? rec.extendedItems() : undefined;
+    return new DecodedEvent(this, rec, resolved, values, truncated, name, kernel?.message ?? null, raw, extended);
   }
 
   /** The event's name without decoding its payload (schema name, kernel hook name, metadata kind). */
@@ -262,6 +232,125 @@ export class TraceDecoder {
 
   close(): void {
     this.reader.close();
+  }
+}
+
+/** The decoded event: eager header and values, lazy text. JSON.stringify gives the plain EtwEvent shape. */
+class DecodedEvent implements EtwEvent {
+  readonly index: number;
+  readonly ticks: number;
+  readonly kind: string;
+  readonly providerId: string;
+  readonly providerName: string;
+  readonly id: number;
+  readonly version: number;
+  readonly opcode: number;
+  readonly task: number;
+  readonly level: number;
+  readonly channel: number;
+  readonly pid: number;
+  readonly tid: number;
+  readonly cpu: number;
+  readonly activityId: string | null;
+  readonly name: string;
+  readonly schemaSource: SchemaSource | null;
+  readonly truncated: boolean;
+  readonly payloadSize: number;
+  readonly extended?: readonly ExtendedItem[];
+  readonly source: { readonly buffer: number; readonly bufferOffset: number; readonly offset: number };
+  private readonly kwHi: number;
+  private readonly kwLo: number;
+  private readonly ptr: 4 | 8;
+  private _time: string | undefined;
+  private _fields: Record<string, FieldValue> | null | undefined;
+  private _message: string | null | undefined;
+
+  constructor(
+    private readonly dec: TraceDecoder,
+    rec: EtlRecord,
+    private readonly resolved: ResolvedSchema | null,
+    readonly values: FieldValue[] | null,
+    truncated: boolean,
+    name: string,
+    kernelMessage: string | null,
+    private readonly raw: Uint8Array | null,
+    extended: readonly ExtendedItem[] | undefined,
+  ) {
+    this.index = dec.reader.recordIndex;
+    this.ticks = rec.ticks;
+    this.kind = KIND_NAMES[rec.kind];
+    this.providerId = rec.providerId;
+    this.providerName = resolved?.providerName || dec.providerName(rec);
+    this.id = rec.id;
+    this.version = rec.version;
+    this.opcode = rec.opcode;
+    this.task = rec.task;
+    this.level = rec.level;
+    this.channel = rec.channel;
+    this.kwHi = rec.keywordHi;
+    this.kwLo = rec.keywordLo;
+    this.pid = rec.pid;
+    this.tid = rec.tid;
+    this.cpu = rec.cpu;
+    this.ptr = rec.pointerSize;
+    this.activityId = rec.activityId();
+    this.name = name;
+    this.schemaSource = resolved ? resolved.source : null;
+    this.truncated = truncated;
+    this.payloadSize = rec.payloadEnd - rec.payloadStart;
+    if (extended && extended.length) this.extended = extended;
+    this.source = rec.ref;
+    if (!resolved) this._message = kernelMessage;
+  }
+
+  get time(): string {
+    return (this._time ??= this.dec.clock.iso(this.ticks));
+  }
+
+  get keywords(): string {
+    return "0x" + (this.kwHi >>> 0).toString(16).padStart(8, "0") + (this.kwLo >>> 0).toString(16).padStart(8, "0");
+  }
+
+  get relatedActivityId(): string | null {
+    const r = this.extended?.find((x) => x.type === "related-activity-id");
+    return r && r.type === "related-activity-id" ? r.value : null;
+  }
+
+  get fields(): Readonly<Record<string, FieldValue>> | null {
+    if (this._fields !== undefined) return this._fields;
+    if (!this.resolved || !this.values) return (this._fields = null);
+    const f: Record<string, FieldValue> = {};
+    const defs = this.resolved.schema.fields;
+    for (let i = 0; i < this.values.length; i++) f[defs[i].name] = this.values[i];
+    return (this._fields = f);
+  }
+
+  get message(): string | null {
+    if (this._message !== undefined) return this._message;
+    const r = this.resolved;
+    if (!r || !this.values) return (this._message = null);
+    const tmpl = messageFor(r.schema, this.dec.info.osBuild);
+    if (tmpl === undefined) return (this._message = null);
+    const defs = r.schema.fields;
+    const texts: string[] = [];
+    for (let i = 0; i < this.values.length; i++) texts.push(formatValue(defs[i], this.values[i], r.maps, this.ptr));
+    return (this._message = formatMessage(tmpl, texts));
+  }
+
+  get payloadHex(): string | undefined {
+    return this.raw ? toHex(this.raw) : undefined;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      index: this.index, ticks: this.ticks, time: this.time, kind: this.kind, providerId: this.providerId,
+      providerName: this.providerName, id: this.id, version: this.version, opcode: this.opcode, task: this.task,
+      level: this.level, channel: this.channel, keywords: this.keywords, pid: this.pid, tid: this.tid, cpu: this.cpu,
+      activityId: this.activityId, relatedActivityId: this.relatedActivityId, name: this.name,
+      schemaSource: this.schemaSource, fields: this.fields, message: this.message, truncated: this.truncated,
+      payloadSize: this.payloadSize, ...(this.raw ? { payloadHex: this.payloadHex } : {}),
+      ...(this.extended ? { extended: this.extended } : {}), source: this.source,
+    };
   }
 }
 
