@@ -138,22 +138,22 @@ export class Plan {
       let length = s.constLength;
       if (s.lengthRef >= 0) length = nums[s.lengthRef];
       if (count < 0) {
-        const r = readOne(s, b, dv, pos, end, ptr, length, values !== null);
-        if (r.next < 0) break;
-        if (typeof r.value === "number") nums[i] = r.value;
-        if (values) values.push(s.bool ? r.value !== 0 && r.value !== 0n : r.value);
-        pos = r.next;
+        const v = readOne(s, b, dv, pos, end, ptr, length, values !== null);
+        if (NEXT < 0) break;
+        if (typeof v === "number") nums[i] = v;
+        if (values) values.push(s.bool ? v !== 0 && v !== 0n : v);
+        pos = NEXT;
       } else {
         const arr: FieldValue[] = [];
         let ok = true;
         for (let k = 0; k < count; k++) {
-          const r = readOne(s, b, dv, pos, end, ptr, length, values !== null);
-          if (r.next < 0) {
+          const v = readOne(s, b, dv, pos, end, ptr, length, values !== null);
+          if (NEXT < 0) {
             ok = false;
             break;
           }
-          arr.push(s.bool ? r.value !== 0 && r.value !== 0n : r.value);
-          pos = r.next;
+          arr.push(s.bool ? v !== 0 && v !== 0n : v);
+          pos = NEXT;
         }
         if (!ok) break;
         if (values) values.push(!s.bool && (s.def.inType === "UInt8" || s.def.inType === "Int8") ? Uint8Array.from(arr as number[]) : arr);
@@ -164,100 +164,124 @@ export class Plan {
   }
 }
 
-const NO = { value: null, next: -1 } as const;
+/** Where the last readOne() stopped (-1: the field did not fit). A module variable instead of a result object. */
+let NEXT = 0;
 
-function readOne(s: Step, b: Uint8Array, dv: DataView, p: number, end: number, ptr: 4 | 8, length: number, want: boolean): { value: FieldValue; next: number } {
+function ret(value: FieldValue, next: number): FieldValue {
+  NEXT = next;
+  return value;
+}
+
+function fail(): null {
+  NEXT = -1;
+  return null;
+}
+
+function readOne(s: Step, b: Uint8Array, dv: DataView, p: number, end: number, ptr: 4 | 8, length: number, want: boolean): FieldValue {
   switch (s.kind) {
-    case K.I8: return p + 1 <= end ? { value: dv.getInt8(p), next: p + 1 } : NO;
-    case K.U8: return p + 1 <= end ? { value: b[p], next: p + 1 } : NO;
-    case K.I16: return p + 2 <= end ? { value: dv.getInt16(p, true), next: p + 2 } : NO;
-    case K.U16: return p + 2 <= end ? { value: dv.getUint16(p, true), next: p + 2 } : NO;
-    case K.I32: return p + 4 <= end ? { value: dv.getInt32(p, true), next: p + 4 } : NO;
-    case K.U32: return p + 4 <= end ? { value: dv.getUint32(p, true), next: p + 4 } : NO;
-    case K.Bool: return p + 4 <= end ? { value: dv.getUint32(p, true) !== 0, next: p + 4 } : NO;
-    case K.I64: return p + 8 <= end ? { value: small(dv.getBigInt64(p, true)), next: p + 8 } : NO;
-    case K.U64: return p + 8 <= end ? { value: small(dv.getBigUint64(p, true)), next: p + 8 } : NO;
-    case K.F32: return p + 4 <= end ? { value: dv.getFloat32(p, true), next: p + 4 } : NO;
-    case K.F64: return p + 8 <= end ? { value: dv.getFloat64(p, true), next: p + 8 } : NO;
-    case K.Guid: return p + 16 <= end ? { value: want ? readGuid(b, p) : null, next: p + 16 } : NO;
+    case K.I8: return p + 1 <= end ? ret(dv.getInt8(p), p + 1) : fail();
+    case K.U8: return p + 1 <= end ? ret(b[p], p + 1) : fail();
+    case K.I16: return p + 2 <= end ? ret(dv.getInt16(p, true), p + 2) : fail();
+    case K.U16: return p + 2 <= end ? ret(dv.getUint16(p, true), p + 2) : fail();
+    case K.I32: return p + 4 <= end ? ret(dv.getInt32(p, true), p + 4) : fail();
+    case K.U32: return p + 4 <= end ? ret(dv.getUint32(p, true), p + 4) : fail();
+    case K.Bool: return p + 4 <= end ? ret(dv.getUint32(p, true) !== 0, p + 4) : fail();
+    case K.I64: return p + 8 <= end ? ret(i64(dv, p), p + 8) : fail();
+    case K.U64: return p + 8 <= end ? ret(u64(dv, p), p + 8) : fail();
+    case K.F32: return p + 4 <= end ? ret(dv.getFloat32(p, true), p + 4) : fail();
+    case K.F64: return p + 8 <= end ? ret(dv.getFloat64(p, true), p + 8) : fail();
+    case K.Guid: return p + 16 <= end ? ret(want ? readGuid(b, p) : null, p + 16) : fail();
     case K.Ptr:
-      if (p + ptr > end) return NO;
-      return { value: ptr === 8 ? small(dv.getBigUint64(p, true)) : dv.getUint32(p, true), next: p + ptr };
-    case K.FileTime: return p + 8 <= end ? { value: dv.getBigUint64(p, true), next: p + 8 } : NO;
-    case K.SysTime: return p + 16 <= end ? { value: want ? systemtimeToIso(dv, p) : null, next: p + 16 } : NO;
+      if (p + ptr > end) return fail();
+      return ret(ptr === 8 ? u64(dv, p) : dv.getUint32(p, true), p + ptr);
+    case K.FileTime: return p + 8 <= end ? ret(dv.getBigUint64(p, true), p + 8) : fail();
+    case K.SysTime: return p + 16 <= end ? ret(want ? systemtimeToIso(dv, p) : null, p + 16) : fail();
     case K.Sid: {
-      if (p + 8 > end) return NO;
+      if (p + 8 > end) return fail();
       const n = 8 + 4 * b[p + 1];
-      if (p + n > end) return NO;
-      return { value: want ? formatSid(b, p, p + n) : null, next: p + n };
+      if (p + n > end) return fail();
+      return ret(want ? formatSid(b, p, p + n) : null, p + n);
     }
     case K.WbemSid: {
       const q = p + 2 * ptr;
-      if (q + 8 > end) return NO;
+      if (q + 8 > end) return fail();
       const n = 8 + 4 * b[q + 1];
-      if (q + n > end) return NO;
-      return { value: want ? formatSid(b, q, q + n) : null, next: q + n };
+      if (q + n > end) return fail();
+      return ret(want ? formatSid(b, q, q + n) : null, q + n);
     }
     case K.WStr: {
       if (length >= 0) {
         const n = length * 2;
-        if (p + n > end) return NO;
+        if (p + n > end) return fail();
         // Counted strings may still carry a NUL; Windows stops at it when rendering.
-        return { value: want ? trimNul(readUtf16(b, p, length, end)) : null, next: p + n };
+        return ret(want ? trimNul(readUtf16(b, p, length, end)) : null, p + n);
       }
-      if (p >= end) return NO;
+      if (p >= end) return fail();
       const z = utf16zEnd(b, p, end);
-      return { value: want ? readUtf16(b, p, (z - p) >> 1, end) : null, next: Math.min(z + 2, end) };
+      return ret(want ? readUtf16(b, p, (z - p) >> 1, end) : null, Math.min(z + 2, end));
     }
     case K.AStr: {
       if (length >= 0) {
-        if (p + length > end) return NO;
-        return { value: want ? trimNul(readAnsi(b, p, length)) : null, next: p + length };
+        if (p + length > end) return fail();
+        return ret(want ? trimNul(readAnsi(b, p, length)) : null, p + length);
       }
-      if (p >= end) return NO;
+      if (p >= end) return fail();
       const z = ansizEnd(b, p, end);
-      return { value: want ? readAnsi(b, p, z - p) : null, next: Math.min(z + 1, end) };
+      return ret(want ? readAnsi(b, p, z - p) : null, Math.min(z + 1, end));
     }
-    case K.WChar: return p + 2 <= end ? { value: String.fromCharCode(dv.getUint16(p, true)), next: p + 2 } : NO;
-    case K.AChar: return p + 1 <= end ? { value: String.fromCharCode(b[p]), next: p + 1 } : NO;
+    case K.WChar: return p + 2 <= end ? ret(String.fromCharCode(dv.getUint16(p, true)), p + 2) : fail();
+    case K.AChar: return p + 1 <= end ? ret(String.fromCharCode(b[p]), p + 1) : fail();
     case K.Bin: {
       const n = length >= 0 ? length : end - p;
-      if (p + n > end) return NO;
-      return { value: want ? b.slice(p, p + n) : null, next: p + n };
+      if (p + n > end) return fail();
+      return ret(want ? b.slice(p, p + n) : null, p + n);
     }
     case K.CountedW:
     case K.CountedA:
     case K.RevCountedW:
     case K.RevCountedA:
     case K.CountedBin: {
-      if (p + 2 > end) return NO;
+      if (p + 2 > end) return fail();
       let n = dv.getUint16(p, true);
       if (s.kind === K.RevCountedW || s.kind === K.RevCountedA) n = ((n & 0xff) << 8) | (n >>> 8);
       const q = p + 2;
-      if (q + n > end) return NO;
-      if (!want) return { value: null, next: q + n };
-      if (s.kind === K.CountedBin) return { value: b.slice(q, q + n), next: q + n };
+      if (q + n > end) return fail();
+      if (!want) return ret(null, q + n);
+      if (s.kind === K.CountedBin) return ret(b.slice(q, q + n), q + n);
       const v = s.kind === K.CountedW || s.kind === K.RevCountedW ? readUtf16(b, q, n >> 1, end) : readAnsi(b, q, n);
-      return { value: v, next: q + n };
+      return ret(v, q + n);
     }
-    case K.RestW: return { value: want ? readUtf16(b, p, (end - p) >> 1, end) : null, next: end };
-    case K.RestA: return { value: want ? readAnsi(b, p, end - p) : null, next: end };
+    case K.RestW: return ret(want ? readUtf16(b, p, (end - p) >> 1, end) : null, end);
+    case K.RestA: return ret(want ? readAnsi(b, p, end - p) : null, end);
     case K.HexDump: {
-      if (p + 4 > end) return NO;
+      if (p + 4 > end) return fail();
       const n = dv.getUint32(p, true);
-      if (p + 4 + n > end) return NO;
-      return { value: want ? b.slice(p + 4, p + 4 + n) : null, next: p + 4 + n };
+      if (p + 4 + n > end) return fail();
+      return ret(want ? b.slice(p + 4, p + 4 + n) : null, p + 4 + n);
     }
     case K.Struct: {
-      if (!s.sub) return { value: null, next: p };
+      if (!s.sub) return ret(null, p);
       const r = s.sub.decode(b, p, end, ptr);
-      if (r.truncated) return NO;
+      if (r.truncated) return fail();
       const obj: Record<string, FieldValue> = {};
       s.sub.names.forEach((nm, k) => (obj[nm] = r.values[k]));
-      return { value: obj, next: end - r.trailing };
+      return ret(obj, end - r.trailing);
     }
   }
-  return NO;
+  return fail();
+}
+
+/** u64 as a number when exact (< 2^53), else bigint; no BigInt work in the common case. */
+function u64(dv: DataView, p: number): number | bigint {
+  const hi = dv.getUint32(p + 4, true);
+  if (hi < 0x200000) return hi * 4294967296 + dv.getUint32(p, true);
+  return dv.getBigUint64(p, true);
+}
+
+function i64(dv: DataView, p: number): number | bigint {
+  const hi = dv.getInt32(p + 4, true);
+  if (hi >= -0x200000 && hi < 0x200000) return hi * 4294967296 + dv.getUint32(p, true);
+  return dv.getBigInt64(p, true);
 }
 
 function small(v: bigint): number | bigint {

@@ -97,6 +97,8 @@ export class SchemaRegistry {
     this.embedded.set(k, info);
     if (info.providerName) this.providerNames.set(info.providerGuid, info.providerName);
     this.cache.delete(k);
+    this.fast.get(info.providerGuid)?.delete(info.schema.id * 256 + info.schema.version);
+    this.lastGuid = "";
   }
 
   addEmbeddedMap(providerGuid: string, name: string, map: ValueMap): void {
@@ -104,6 +106,10 @@ export class SchemaRegistry {
     if (!m) this.embeddedMaps.set(providerGuid, (m = {}));
     if (!m[name]) this.embeddedMapCount++;
     m[name] = map;
+    // Schemas resolved earlier for this provider copied its maps: resolve them again.
+    this.fast.delete(providerGuid);
+    for (const k of [...this.cache.keys()]) if (k.startsWith(providerGuid + "|")) this.cache.delete(k);
+    this.lastGuid = "";
   }
 
   /** Provider name from embedded metadata, TraceLogging traits, or the bundled schemas. */
@@ -122,8 +128,29 @@ export class SchemaRegistry {
     if (!this.providerNames.has(guid)) this.providerNames.set(guid, name);
   }
 
-  /** Schema from embedded metadata or bundled files for a manifest event. */
+  private lastGuid = "";
+  private lastIdv = -1;
+  private lastHit: ResolvedSchema | null = null;
+  private readonly fast = new Map<string, Map<number, ResolvedSchema | null>>();
+
+  /** Schema from embedded metadata or bundled files for a manifest event (cached; no allocation on a hit). */
   resolve(guid: string, id: number, version: number): ResolvedSchema | null {
+    const idv = id * 256 + version;
+    if (guid === this.lastGuid && idv === this.lastIdv) return this.lastHit;
+    let byId = this.fast.get(guid);
+    if (!byId) this.fast.set(guid, (byId = new Map()));
+    let r = byId.get(idv);
+    if (r === undefined) {
+      r = this.resolveSlow(guid, id, version);
+      byId.set(idv, r);
+    }
+    this.lastGuid = guid;
+    this.lastIdv = idv;
+    this.lastHit = r;
+    return r;
+  }
+
+  private resolveSlow(guid: string, id: number, version: number): ResolvedSchema | null {
     const k = key(guid, id, version);
     const hit = this.cache.get(k);
     if (hit !== undefined) return hit;
