@@ -284,9 +284,6 @@ function i64(dv: DataView, p: number): number | bigint {
   return dv.getBigInt64(p, true);
 }
 
-function small(v: bigint): number | bigint {
-  return v <= 9007199254740991n && v >= -9007199254740991n ? Number(v) : v;
-}
 
 function trimNul(s: string): string {
   const z = s.indexOf("\0");
