@@ -247,6 +247,9 @@ export class PacketReader {
       this.pending.delete(rec.cpu);
       p = undefined;
     }
+    // A fragment with neither bit continues a packet already started on this CPU (etl2pcapng: "zero or more
+    // events with neither keyword in between"); with nothing pending it is a single-event packet.
+    const continuing = p !== undefined;
     if (!p) {
       p = {
         parts: [], size: 0, first: rec.clone(), ticks: rec.ticks, pid: rec.pid, tid: rec.tid,
@@ -256,8 +259,7 @@ export class PacketReader {
     const frag = l.bytes(ix.Fragment);
     p.parts.push(frag);
     p.size += frag.length;
-    // No start/end bits at all: single-event packet (pre-8.1 captures are not split this way either).
-    if (end || (!start && !end)) {
+    if (end || (!start && !continuing)) {
       this.emitNdis(p);
       this.pending.delete(rec.cpu);
     } else {

@@ -6,6 +6,8 @@ import type { CliContext } from "../util.js";
 import { registerInfo } from "./info-cmd.js";
 import { registerEvents } from "./events-cmd.js";
 import { registerDemo } from "./demo-cmd.js";
+import { registerPackets } from "./packets-cmd.js";
+import { registerExport } from "./export-cmd.js";
 import { registerLab } from "./lab-cmd.js";
 
 export type { CliContext } from "../util.js";
@@ -13,4 +15,4 @@ export { warnProblems, collect, intArg } from "../util.js";
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerInfo, registerEvents, registerDemo, registerLab];
+export const COMMANDS: RegisterCommand[] = [registerInfo, registerEvents, registerPackets, registerExport, registerDemo, registerLab];
