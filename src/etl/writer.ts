@@ -259,6 +259,19 @@ export class EtlWriter {
     return c;
   }
 
+  /** Provider GUIDs as bytes, parsed once each (a writer sees a handful of providers, millions of times). */
+  private readonly guids = new Map<string, Uint8Array>();
+
+  private guid(b: Uint8Array, off: number, g: string): void {
+    let bytes = this.guids.get(g);
+    if (!bytes) {
+      bytes = new Uint8Array(16);
+      writeGuid(bytes, 0, g);
+      this.guids.set(g, bytes);
+    }
+    b.set(bytes, off);
+  }
+
   /** Writes an EVENT_HEADER record. */
   writeEvent(e: EventRecordInput): void {
     const ext = e.extended ?? new Uint8Array(0);
@@ -276,7 +289,7 @@ export class EtlWriter {
     dv.setUint32(p + EH.ThreadId, e.tid ?? 0, true);
     dv.setUint32(p + EH.ProcessId, e.pid ?? 0, true);
     setU64(dv, p + EH.TimeStamp, this.raw(e.ticks));
-    writeGuid(b, p + EH.ProviderId, e.provider);
+    this.guid(b, p + EH.ProviderId, e.provider);
     dv.setUint16(p + EH.Id, e.id, true);
     b[p + EH.Version] = e.version ?? 0;
     b[p + EH.Channel] = e.channel ?? 0;
@@ -308,7 +321,7 @@ export class EtlWriter {
     dv.setUint32(p + FH.ThreadId, e.tid ?? 0, true);
     dv.setUint32(p + FH.ProcessId, e.pid ?? 0, true);
     setU64(dv, p + FH.TimeStamp, this.raw(e.ticks));
-    writeGuid(b, p + FH.Guid, e.guid);
+    this.guid(b, p + FH.Guid, e.guid);
     b.set(e.payload, p + FH.size);
     this.commit(c, size, e.ticks);
   }

@@ -100,14 +100,13 @@ export class Templates {
  * EVENT_MAP_INFO of each value map it uses) as KernelTraceControl MetaData records on the same CPU, same time.
  */
 export class MetadataWriter {
-  private readonly seen = new Set<string>();
+  private readonly seen = new Set<EventSchema>();
   private readonly seenMaps = new Set<string>();
   constructor(private readonly w: EtlWriter, private readonly osBuild: number) {}
 
   ensure(p: ProviderSchema, s: EventSchema, at: { cpu: number; ticks: number; pid: number; tid: number }, keyword: bigint): void {
-    const k = `${p.guid}|${s.id}|${s.version}`;
-    if (this.seen.has(k)) return;
-    this.seen.add(k);
+    if (this.seen.has(s)) return;
+    this.seen.add(s);
     const message = messageFor(s, this.osBuild);
     const info = encodeTraceEventInfo({ providerGuid: p.guid, providerName: p.name, schema: s, keyword, ...(message !== undefined ? { message } : {}) });
     this.w.writeClassic({ cpu: at.cpu, ticks: at.ticks, guid: WellKnownGuid.KernelTraceControlMetadata, opcode: 32, pid: at.pid, tid: at.tid, payload: info });

@@ -38,11 +38,19 @@ export function sameMac(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** "10.0.0.4" → 4 bytes. */
+const ipCache = new Map<string, Uint8Array>();
+
+/** "10.0.0.4" → 4 bytes (a fresh copy). */
 export function parseIpv4(s: string): Uint8Array {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s.trim());
-  if (!m || m.slice(1).some((x) => Number(x) > 255)) throw new Error(`not an IPv4 address: "${s}"`);
-  return Uint8Array.from(m.slice(1).map(Number));
+  let b = ipCache.get(s);
+  if (!b) {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s.trim());
+    if (!m || m.slice(1).some((x) => Number(x) > 255)) throw new Error(`not an IPv4 address: "${s}"`);
+    b = Uint8Array.from(m.slice(1).map(Number));
+    if (ipCache.size > 100_000) ipCache.clear();
+    ipCache.set(s, b);
+  }
+  return b.slice();
 }
 
 export function ipv4Text(b: Uint8Array, off = 0): string {
@@ -50,7 +58,8 @@ export function ipv4Text(b: Uint8Array, off = 0): string {
 }
 
 export function ipv4Number(s: string): number {
-  const b = parseIpv4(s);
+  let b = ipCache.get(s);
+  if (!b) b = parseIpv4(s);
   return ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
 }
 
@@ -58,12 +67,20 @@ export function ipv4FromNumber(n: number): string {
   return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
+const cidrCache = new Map<string, [number, number]>();
+
 /** True when `ip` is inside `cidr` ("172.18.5.0/24"). */
 export function inSubnet(ip: string, cidr: string): boolean {
-  const [net, len] = cidr.split("/");
-  const bits = Number(len);
-  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return ((ipv4Number(ip) & mask) >>> 0) === ((ipv4Number(net) & mask) >>> 0);
+  let c = cidrCache.get(cidr);
+  if (!c) {
+    const [net, len] = cidr.split("/");
+    const bits = Number(len);
+    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+    c = [mask, (ipv4Number(net) & mask) >>> 0];
+    if (cidrCache.size > 10_000) cidrCache.clear();
+    cidrCache.set(cidr, c);
+  }
+  return ((ipv4Number(ip) & c[0]) >>> 0) === c[1];
 }
 
 /** Full IPv6 text or "::" shorthand → 16 bytes. */
@@ -436,7 +453,7 @@ export interface Peek {
   readonly l3Length: number;
   readonly arp?: { readonly op: number; readonly senderMac: Uint8Array; readonly senderIp: string; readonly targetMac: Uint8Array; readonly targetIp: string };
   /** VXLAN: VNI and the inner frame's offset. */
-  readonly vxlan?: { readonly vni: number; readonly inner: number };
+  readonly vxlan?: { readonly vni: number; readonly inner: number } | undefined;
 }
 
 function ipv6Text(b: Uint8Array, off: number): string {
@@ -447,55 +464,53 @@ function ipv6Text(b: Uint8Array, off: number): string {
 
 /** Parses the headers the model needs. Never throws on short frames (fields stay empty). */
 export function peek(f: Uint8Array): Peek {
-  const dv = new DataView(f.buffer, f.byteOffset, f.byteLength);
-  let type = f.length >= 14 ? dv.getUint16(12) : 0;
+  const n = f.length;
+  let type = n >= 14 ? (f[12] << 8) | f[13] : 0;
   let l3 = 14;
   let vlan: number | null = null;
-  if (type === EtherType.VLAN && f.length >= 18) {
-    vlan = dv.getUint16(14) & 0xfff;
-    type = dv.getUint16(16);
+  if (type === EtherType.VLAN && n >= 18) {
+    vlan = ((f[14] << 8) | f[15]) & 0xfff;
+    type = (f[16] << 8) | f[17];
     l3 = 18;
   }
-  const base = { dstMac: f.subarray(0, 6), srcMac: f.subarray(6, 12), vlan, etherType: type, l3 };
-  const none = { ipVersion: 0 as const, src: "", dst: "", proto: 0, l4: -1, sport: 0, dport: 0, tcpFlags: 0, icmpType: -1, l3Length: 0 };
-  if (type === EtherType.ARP && f.length >= l3 + 28) {
+  const dstMac = f.subarray(0, 6);
+  const srcMac = f.subarray(6, 12);
+  if (type === EtherType.ARP && n >= l3 + 28) {
+    const senderIp = ipv4Text(f, l3 + 14), targetIp = ipv4Text(f, l3 + 24);
     return {
-      ...base, ...none, l3Length: 28, src: ipv4Text(f, l3 + 14), dst: ipv4Text(f, l3 + 24),
-      arp: { op: dv.getUint16(l3 + 6), senderMac: f.subarray(l3 + 8, l3 + 14), senderIp: ipv4Text(f, l3 + 14), targetMac: f.subarray(l3 + 18, l3 + 24), targetIp: ipv4Text(f, l3 + 24) },
+      dstMac, srcMac, vlan, etherType: type, l3, ipVersion: 0, src: senderIp, dst: targetIp, proto: 0, l4: -1, sport: 0, dport: 0, tcpFlags: 0, icmpType: -1, l3Length: 28,
+      arp: { op: (f[l3 + 6] << 8) | f[l3 + 7], senderMac: f.subarray(l3 + 8, l3 + 14), senderIp, targetMac: f.subarray(l3 + 18, l3 + 24), targetIp },
     };
   }
   let ipVersion: 0 | 4 | 6 = 0, src = "", dst = "", proto = 0, l4 = -1, l3Length = 0;
-  if (type === EtherType.IPv4 && f.length >= l3 + 20) {
+  if (type === EtherType.IPv4 && n >= l3 + 20) {
     ipVersion = 4;
-    const ihl = (f[l3] & 0xf) * 4;
-    l3Length = dv.getUint16(l3 + 2);
+    l3Length = (f[l3 + 2] << 8) | f[l3 + 3];
     proto = f[l3 + 9];
     src = ipv4Text(f, l3 + 12);
     dst = ipv4Text(f, l3 + 16);
-    l4 = l3 + ihl;
-  } else if (type === EtherType.IPv6 && f.length >= l3 + 40) {
+    l4 = l3 + (f[l3] & 0xf) * 4;
+  } else if (type === EtherType.IPv6 && n >= l3 + 40) {
     ipVersion = 6;
-    l3Length = dv.getUint16(l3 + 4) + 40;
+    l3Length = ((f[l3 + 4] << 8) | f[l3 + 5]) + 40;
     proto = f[l3 + 6];
     src = ipv6Text(f, l3 + 8);
     dst = ipv6Text(f, l3 + 24);
     l4 = l3 + 40;
-  } else {
-    return { ...base, ...none };
   }
   let sport = 0, dport = 0, tcpFlags = 0, icmpType = -1;
   let vx: Peek["vxlan"];
-  if ((proto === IpProto.TCP || proto === IpProto.UDP) && f.length >= l4 + 8) {
-    sport = dv.getUint16(l4);
-    dport = dv.getUint16(l4 + 2);
-    if (proto === IpProto.TCP && f.length >= l4 + 14) tcpFlags = f[l4 + 13];
-    if (proto === IpProto.UDP && dport === VXLAN_PORT && f.length >= l4 + 16 + 14) {
-      vx = { vni: (f[l4 + 12] << 16) | (f[l4 + 13] << 8) | f[l4 + 14], inner: l4 + 16 };
+  if (l4 >= 0) {
+    if ((proto === IpProto.TCP || proto === IpProto.UDP) && n >= l4 + 8) {
+      sport = (f[l4] << 8) | f[l4 + 1];
+      dport = (f[l4 + 2] << 8) | f[l4 + 3];
+      if (proto === IpProto.TCP && n >= l4 + 14) tcpFlags = f[l4 + 13];
+      if (proto === IpProto.UDP && dport === VXLAN_PORT && n >= l4 + 16 + 14) vx = { vni: (f[l4 + 12] << 16) | (f[l4 + 13] << 8) | f[l4 + 14], inner: l4 + 16 };
+    } else if ((proto === IpProto.ICMP || proto === IpProto.ICMPv6) && n > l4) {
+      icmpType = f[l4];
     }
-  } else if ((proto === IpProto.ICMP || proto === IpProto.ICMPv6) && f.length > l4) {
-    icmpType = f[l4];
   }
-  return { ...base, ipVersion, src, dst, proto, l4, sport, dport, tcpFlags, icmpType, l3Length, ...(vx ? { vxlan: vx } : {}) };
+  return { dstMac, srcMac, vlan, etherType: type, l3, ipVersion, src, dst, proto, l4, sport, dport, tcpFlags, icmpType, l3Length, vxlan: vx };
 }
 
 // ---- rewrites (each returns a new frame) -------------------------------------------------------------------

@@ -92,6 +92,7 @@ export function simulate(scn: Scenario, o: SimulateOptions): SimulateResult {
       conv.run(t);
     });
     if (rep === 0) truth.packetsPerRepetition = packets;
+    world.detail = false;
     world.expireSessions();
     o.onProgress?.(rep + 1, (netsh?.w.written ?? 0) + (pktmon?.w.written ?? 0));
   }

@@ -84,7 +84,7 @@ export class World {
   private readonly nbl: NblPool;
   readonly winnat = new Map<Network, NatTable>();
   readonly vfpNat = new Map<Network, NatTable>();
-  private readonly macTables = new Map<VSwitch, Map<string, PortEnd>>();
+  private readonly macTables = new Map<VSwitch, Map<number, PortEnd>>();
   /** The router's ARP cache: IP → MAC it last saw that IP from. */
   private readonly routerArp = new Map<string, Uint8Array>();
   readonly hostIfs: HostIf[] = [];
@@ -459,7 +459,7 @@ export class World {
 
   private learn(sw: VSwitch, frame: Uint8Array, port: PortEnd): void {
     const src = frame.subarray(6, 12);
-    if (!isBroadcast(src)) this.macTables.get(sw)!.set(macText(src), port);
+    if (!isBroadcast(src)) this.macTables.get(sw)!.set(macKey(src), port);
   }
 
   private destinations(sw: VSwitch, inPort: PortEnd, p: Peek, frame: Uint8Array): PortEnd[] {
@@ -481,7 +481,7 @@ export class World {
       if (known.kind === "external" && inPort.kind === "external") return [];
       return [known];
     }
-    const learned = this.macTables.get(sw)!.get(macText(p.dstMac));
+    const learned = this.macTables.get(sw)!.get(macKey(p.dstMac));
     if (learned && other(learned)) return [learned];
     void frame;
     if (inPort.kind !== "external" && sw.external) return [all.find((d) => d.kind === "external")!];
@@ -859,11 +859,16 @@ export class World {
 
   // ---- rewrites --------------------------------------------------------------------------------------------
 
+  /** Record rewrites (the ground truth needs them; --scale repetitions after the first do not). */
+  detail = true;
+
   private rewrite(x: SendCtx, by: Rewrite["by"], field: string, from: string, to: string): void {
+    if (!this.detail) return;
     x.j.rewrites.push({ hop: x.j.hops.length - 1, by, field, from, to });
   }
 
   private diffRewrites(x: SendCtx, a: Uint8Array, b: Uint8Array, by: Rewrite["by"]): void {
+    if (!this.detail) return;
     const p = peek(a), q = peek(b);
     if (!sameMac(p.srcMac, q.srcMac)) this.rewrite(x, by, "source MAC", macText(p.srcMac), macText(q.srcMac));
     if (!sameMac(p.dstMac, q.dstMac)) this.rewrite(x, by, "destination MAC", macText(p.dstMac), macText(q.dstMac));
@@ -891,6 +896,11 @@ export function containerPort(c: Container): PortEnd {
 
 export function hostVnicPort(v: HostVnic): PortEnd {
   return { kind: "host-vnic", nicName: v.nicName, nicFriendlyName: v.nicFriendlyName, portName: v.portName, portFriendlyName: v.portFriendlyName, portId: v.portId, nicType: "Internal", mac: v.mac, hostVnic: v };
+}
+
+/** A MAC as a number (48 bits fit a double exactly): the MAC learning table's key. */
+function macKey(m: Uint8Array): number {
+  return ((m[0] << 8) | m[1]) * 4294967296 + (((m[2] << 24) | (m[3] << 16) | (m[4] << 8) | m[5]) >>> 0);
 }
 
 function icmpId(f: Uint8Array, p: Peek): number {

@@ -1,0 +1,94 @@
+// `wnvtrace lab` and `npm start`'s demo, run as a user runs them; the host-state files join with the capture.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import { TraceDecoder } from "../../src/events/mod.js";
+
+const BIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "wnvtrace-lab-cli-"));
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+
+function run(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, WNVTRACE_NO_PROGRESS: "1" } });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+test("lab --list names every bundled scenario with its description", () => {
+  const r = run("lab", "--list");
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^seed-nat +nat network try-nat with wcow1 and wcow2/m);
+  assert.match(r.out, /^overlay +overlay network: VXLAN/m);
+});
+
+test("lab seed-nat -o DIR writes both flavours, host state and ground truth that agree with each other", () => {
+  const out = join(dir, "seed");
+  const r = run("lab", "seed-nat", "-o", out);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /6 packets written to/);
+  for (const f of ["seed-nat.netsh.etl", "seed-nat.pktmon.etl", "ground-truth.json", "host/docker-network-inspect.json", "host/docker-inspect.json", "host/Get-HnsNetwork.json",
+    "host/Get-HnsEndpoint.json", "host/hcn-networks.json", "host/hcn-endpoints.json", "host/hnsdiag-list-all.txt", "host/ipconfig-allcompartments.txt", "host/Get-VMSwitch.txt", "host/Get-NetAdapter.txt"]) {
+    assert.ok(existsSync(join(out, f)), f);
+  }
+  const truth = JSON.parse(readFileSync(join(out, "ground-truth.json"), "utf8"));
+  assert.equal(truth.schema, "wnvtrace-lab-truth/1");
+  assert.equal(truth.packets.length, 6);
+  assert.equal(truth.topology.switches[0].friendlyName, "try-nat");
+  // HNS endpoint → vSwitch port: the capture's control events name the same port GUIDs.
+  const eps = JSON.parse(readFileSync(join(out, "host/Get-HnsEndpoint.json"), "utf8")) as { Name: string; MacAddress: string; IPAddress: string; Resources: { Allocators: { EndpointPortGuid: string }[] } }[];
+  const d = new TraceDecoder(join(out, "seed-nat.netsh.etl"));
+  const ports = new Set<string>();
+  while (d.next()) {
+    const e = d.decode();
+    if (e.id === 232 && e.fields) ports.add(String(e.fields.PortName));
+  }
+  d.close();
+  for (const ep of eps) assert.ok(ports.has(ep.Resources.Allocators[0].EndpointPortGuid), `${ep.Name}'s port is connected in the capture`);
+  // docker ↔ HNS by MAC and IP.
+  const nets = JSON.parse(readFileSync(join(out, "host/docker-network-inspect.json"), "utf8"));
+  assert.equal(nets[0].Name, "try-nat");
+  assert.equal(nets[0].Options["com.docker.network.windowsshim.networkname"], "try-nat");
+  const hnsNets = JSON.parse(readFileSync(join(out, "host/Get-HnsNetwork.json"), "utf8"));
+  assert.equal(nets[0].Options["com.docker.network.windowsshim.hnsid"].toUpperCase(), hnsNets[0].ID);
+  for (const c of Object.values(nets[0].Containers) as { Name: string; MacAddress: string; IPv4Address: string }[]) {
+    const ep = eps.find((x) => x.MacAddress === c.MacAddress.toUpperCase().replace(/:/g, "-"))!;
+    assert.ok(ep, c.Name);
+    assert.equal(`${ep.IPAddress}/24`, c.IPv4Address);
+  }
+  const ipc = readFileSync(join(out, "host/ipconfig-allcompartments.txt"), "utf8");
+  assert.match(ipc, /Network Information for Compartment 1 \(ACTIVE\)/);
+  assert.match(ipc, /Network Information for Compartment 3\r?\n/);
+  assert.match(ipc, /Ethernet adapter vEthernet \(try-nat\):/);
+  assert.match(readFileSync(join(out, "host/Get-VMSwitch.txt"), "utf8"), /^try-nat +Internal/m);
+  assert.match(readFileSync(join(out, "host/hnsdiag-list-all.txt"), "utf8"), /^try-nat +[0-9A-F-]{36}$/m);
+});
+
+test("lab --flavor pktmon --scale 2 writes only the pktmon file, twice the packets", () => {
+  const out = join(dir, "scaled");
+  const r = run("lab", "transparent", "-o", out, "--flavor", "pktmon", "--scale", "2");
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /38 packets \(2 repetitions\)/);
+  assert.ok(existsSync(join(out, "transparent.pktmon.etl")));
+  assert.ok(!existsSync(join(out, "transparent.netsh.etl")));
+});
+
+test("lab errors: one line, exit 1", () => {
+  const bad = join(dir, "bad.yaml");
+  writeFileSync(bad, "name: bad\nnetworks:\n  - { name: n, driver: natt }\n");
+  const r = run("lab", bad, "-o", join(dir, "bad"));
+  assert.equal(r.code, 1);
+  assert.equal(r.err.trimEnd(), 'wnvtrace: error: bad.yaml:3: networks[0].driver: "natt" is not one of nat, transparent, l2bridge, l2tunnel, overlay, internal, private');
+  assert.equal(run("lab", "seed-nat").code, 1, "-o is required");
+  assert.equal(run("lab", "nonesuch", "-o", dir).code, 1);
+});
+
+test("demo (npm start) prints the seed-nat capture's VmSwitch lines like Get-WinEvent", () => {
+  const r = run("demo", "-o", join(dir, "demo"));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^NBL 0xffff[0-9a-f]{12} received from Nic [0-9A-F-]{36} \(Friendly Name: [0-9a-f]{15}\) in switch [0-9A-F-]{36} \(Friendly Name: try-nat\)$/m);
+  assert.match(r.out, /^VMSwitch Packet Fragment \(155 bytes\)$/m);
+  assert.match(r.out, /^NBL 0xffff[0-9a-f]{12} delivered to Nic [0-9A-F-]{36} \(Friendly Name: Ethernet\) in switch [0-9A-F-]{36} \(Friendly Name: try-nat\)$/m);
+});
