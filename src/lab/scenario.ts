@@ -10,7 +10,8 @@
  *   host: { name, osBuild, cpus, dns: [ip], timeZone: { name, bias }, nics: [{ name, description, mac, ip: a.b.c.d/len, gateway, mtu }] }
  *   networks: [{ name, driver, subnet, gateway, adapter, hnsName, options, vlan, vni, outboundNat, mtu,
  *                switch: { name, type }, hostVnic: { name }, remoteHosts: [{ name, pa, mac, endpoints: [{ name, ip, mac }] }] }]
- *   containers: [{ name, network, ip, mac, ports: ["8080:80", "53:53/udp"], listen: [80], compartment, id }]
+ *   containers: [{ name, network, ip, mac, ports: ["8080:80", "53:53/udp"], listen: [80], compartment, id, dns: [ip],
+ *                  endpoint: GUID, vnic: { name: GUID, friendlyName }, port: { name: GUID, friendlyName } }]
  *   external: [{ name, ip, rtt, listen: [80], dns: bool, records: { name: ip }, ping: bool }]
  *   traffic: [{ ping|arp|dns|tcp|udp|http: {...}, id, gap }]
  *   faults: [{ drop|mtu|acl|noEncap|noDnsAnswer|noArpReply: {...} }]
@@ -347,6 +348,14 @@ function mac(c: Ctx, v: unknown, p: Path, def: Uint8Array): Uint8Array {
   }
 }
 
+/** A GUID, returned upper-case without braces (as VmSwitch prints NIC and port names). */
+function guid(c: Ctx, v: unknown, p: Path): string {
+  const s = str(c, v, p);
+  const m = /^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$/.exec(s);
+  if (!m) c.fail(p, `"${s}" is not a GUID like 5AA3FFAC-AB7F-41DA-BD02-A4404FCA9241`);
+  return m[1].toUpperCase();
+}
+
 /** "12ms", "1.5s", "300us", a number (ms) → 100 ns ticks. */
 function duration(c: Ctx, v: unknown, p: Path, defTicks: number): number {
   if (v === undefined || v === null) return defTicks;
@@ -630,7 +639,7 @@ function resolve(c: Ctx, raw: unknown, source: string): Scenario {
   let containerIf = 20;
   list(c, top.containers, ["containers"]).forEach((k, i) => {
     const p: Path = ["containers", i];
-    const o = obj(c, k, p, ["name", "network", "ip", "mac", "ports", "listen", "compartment", "id", "dns"]);
+    const o = obj(c, k, p, ["name", "network", "ip", "mac", "ports", "listen", "compartment", "id", "dns", "endpoint", "vnic", "port"]);
     const nm = str(c, o.name, [...p, "name"]);
     if (containers.some((x) => x.name === nm) || external.some((x) => x.name === nm) || nm === "host") c.fail([...p, "name"], `the name "${nm}" is already taken`);
     const netName = str(c, o.network, [...p, "network"]);
@@ -665,10 +674,14 @@ function resolve(c: Ctx, raw: unknown, source: string): Scenario {
     for (const pm of ports) listen.add(pm.containerPort);
     const nicGuid = ids.guid("container-vnic", nm);
     const dns = list(c, o.dns, [...p, "dns"]).map((d, j) => ip(c, d, [...p, "dns", j]));
+    const vn = obj(c, o.vnic, [...p, "vnic"], ["name", "friendlyName"]);
+    const pn = obj(c, o.port, [...p, "port"], ["name", "friendlyName"]);
+    const endpointId = o.endpoint === undefined ? ids.guid("endpoint", nm) : guid(c, o.endpoint, [...p, "endpoint"]).toLowerCase();
     containers.push({
-      index: i, name: nm, id, network: net, endpointId: ids.guid("endpoint", nm), endpointName: ids.dockerId("docker-endpoint", nm), dockerEndpointId: ids.dockerId("docker-endpoint", nm),
-      nicName: nicGuid.toUpperCase(), nicFriendlyName: id.slice(0, 15), portName: ids.guid("container-port", nm).toUpperCase(),
-      portFriendlyName: "Dynamic Ethernet Switch Port", portId: 3 + containers.filter((x) => x.network.vswitch === net.vswitch).length,
+      index: i, name: nm, id, network: net, endpointId, endpointName: ids.dockerId("docker-endpoint", nm), dockerEndpointId: ids.dockerId("docker-endpoint", nm),
+      nicName: vn.name === undefined ? nicGuid.toUpperCase() : guid(c, vn.name, [...p, "vnic", "name"]), nicFriendlyName: str(c, vn.friendlyName, [...p, "vnic", "friendlyName"], id.slice(0, 15)),
+      portName: pn.name === undefined ? ids.guid("container-port", nm).toUpperCase() : guid(c, pn.name, [...p, "port", "name"]),
+      portFriendlyName: str(c, pn.friendlyName, [...p, "port", "friendlyName"], "Dynamic Ethernet Switch Port"), portId: 3 + containers.filter((x) => x.network.vswitch === net.vswitch).length,
       mac: mac(c, o.mac, [...p, "mac"], macPlus(net.macPool.start, 0x10 + n)), ip: addr,
       compartment: int(c, o.compartment, [...p, "compartment"], compartment, 2, 65535), ifIndex: containerIf++, ports, listen,
       dns: dns.length ? dns : net.driver === "nat" || net.adapter ? hostDns : [net.gateway], acls: [],

@@ -51,6 +51,15 @@ test("a valid scenario resolves with defaults", () => {
   assert.notEqual(other.containers[0].endpointId, s.containers[0].endpointId);
 });
 
+test("a container's HNS endpoint, vNIC and port names can be given (e.g. the blog's)", () => {
+  const s = parseScenario(BASE.replace("{ name: c1, network: n1 }", "{ name: c1, network: n1, endpoint: eef2649d-bb17-4d53-9937-295a8efe6f2c, vnic: { name: 5aa3ffac-ab7f-41da-bd02-a4404fca9241, friendlyName: f82c3ec1d0fe590 }, port: { friendlyName: Dynamic Ethernet Switch Port } }"), "s.yaml");
+  const c = s.containers[0];
+  assert.equal(c.endpointId, "eef2649d-bb17-4d53-9937-295a8efe6f2c");
+  assert.equal(c.nicName, "5AA3FFAC-AB7F-41DA-BD02-A4404FCA9241");
+  assert.equal(c.nicFriendlyName, "f82c3ec1d0fe590");
+  assert.match(err(BASE.replace("{ name: c1, network: n1 }", "{ name: c1, network: n1, vnic: { name: not-a-guid } }")), /^s\.yaml:8: containers\[0\]\.vnic\.name: "not-a-guid" is not a GUID/);
+});
+
 test("bad driver: the path, the line and the allowed values", () => {
   assert.equal(err(BASE.replace("driver: nat\n  - name: n2", "driver: natt\n  - name: n2")),
     's.yaml:4: networks[0].driver: "natt" is not one of nat, transparent, l2bridge, l2tunnel, overlay, internal, private');
@@ -61,7 +70,7 @@ test("unknown network, duplicate IP, duplicate name, unknown key", () => {
   assert.equal(err(BASE.replace("{ name: c1, network: n1 }", "{ name: c1, network: n1, ip: 172.20.0.9 }").replace("{ name: c2, network: n1 }", "{ name: c2, network: n1, ip: 172.20.0.9 }").replace("driver: nat\n  - name: n2", "driver: nat\n    subnet: 172.20.0.0/24\n  - name: n2")),
     "s.yaml:10: containers[1].ip: IP 172.20.0.9 is already used by container c1");
   assert.equal(err(BASE.replace("{ name: c2, network: n1 }", "{ name: c1, network: n1 }")), 's.yaml:9: containers[1].name: the name "c1" is already taken');
-  assert.equal(err(BASE.replace("{ name: c2, network: n1 }", "{ name: c2, network: n1, colour: red }")), "s.yaml:9: containers[1].colour: unknown key (expected one of name, network, ip, mac, ports, listen, compartment, id, dns)");
+  assert.equal(err(BASE.replace("{ name: c2, network: n1 }", "{ name: c2, network: n1, colour: red }")), "s.yaml:9: containers[1].colour: unknown key (expected one of name, network, ip, mac, ports, listen, compartment, id, dns, endpoint, vnic, port)");
 });
 
 test("traffic and faults are checked against the scenario", () => {
