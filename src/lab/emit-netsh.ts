@@ -89,14 +89,14 @@ export class NetshEmitter {
   }
 
   private vmsNbl(id: 56 | 58, sw: VSwitch, p: PortEnd, nbl: bigint, at: { cpu: number; ticks: number }): void {
-    const t = this.tpl.get(`${id}|${sw.name}|${p.nicName}`, () => new PayloadTemplate(eventSchema(this.vms, id), { ...this.nicSwitchValues("Nic", p), SwitchName: sw.name, SwitchFName: sw.friendlyName, BufferAddress: 0 }, null));
+    const t = this.tpl.get(id, sw, p.nicName, () => new PayloadTemplate(eventSchema(this.vms, id), { ...this.nicSwitchValues("Nic", p), SwitchName: sw.name, SwitchFName: sw.friendlyName, BufferAddress: 0 }, null));
     this.put(this.vms, id, 0, at, VMS_KW.data, t.make({ BufferAddress: nbl }));
   }
 
   private fragment1003(h: Hop, egress: boolean, at: { cpu: number; ticks: number }): void {
     const sw = h.vswitch!;
     const src = h.src!;
-    const t = this.tpl.get(`1003|${sw.name}|${src.portName}|${egress}`, () => new PayloadTemplate(eventSchema(this.ndis, 1003), {
+    const t = this.tpl.get(egress ? 10031 : 1003, sw, src.portName, () => new PayloadTemplate(eventSchema(this.ndis, 1003), {
       MiniportIfIndex: sw.ifIndex, LowerIfIndex: sw.ifIndex, SourcePortId: src.portId, SourcePortName: src.portName, SourceNicName: src.nicName,
       SourceNicType: src.nicType, Destination: egress ? [0] : [], FragmentSize: 0, OOBData: new Uint8Array(OOB_SLOTS * 8),
     }, "Fragment"));
@@ -126,7 +126,7 @@ export class NetshEmitter {
         break;
       case "switch-out": {
         const sw = h.vswitch!;
-        const t = this.tpl.get(`57|${sw.name}|${h.src!.nicName}|${h.dst!.nicName}`, () => new PayloadTemplate(eventSchema(this.vms, 57), {
+        const t = this.tpl.get(sw, h.src!.nicName, h.dst!.nicName, () => new PayloadTemplate(eventSchema(this.vms, 57), {
           ...this.nicSwitchValues("SrcNic", h.src!), ...this.nicSwitchValues("DestNic", h.dst!), SwitchName: sw.name, SwitchFName: sw.friendlyName, BufferAddress: 0,
         }, null));
         this.put(this.vms, 57, 0, at(0), VMS_KW.data, t.make({ BufferAddress: h.nbl! }));
@@ -137,7 +137,7 @@ export class NetshEmitter {
       case "nic-send":
       case "nic-recv": {
         const i = h.nic!.ifIndex;
-        const t = this.tpl.get(`1001|${i}`, () => new PayloadTemplate(eventSchema(this.ndis, 1001), { MiniportIfIndex: i, LowerIfIndex: i, FragmentSize: 0, GftFlowEntryId: 0, GftOffloadInformation: 0 }, "Fragment"));
+        const t = this.tpl.get(1001, i, 0, () => new PayloadTemplate(eventSchema(this.ndis, 1001), { MiniportIfIndex: i, LowerIfIndex: i, FragmentSize: 0, GftFlowEntryId: 0, GftOffloadInformation: 0 }, "Fragment"));
         const kw = NDIS_KW.PacketStart | NDIS_KW.PacketEnd | NDIS_KW.Ethernet | (h.kind === "nic-send" ? NDIS_KW.Send : NDIS_KW.Receive);
         this.put(this.ndis, 1001, 0, base, kw, t.make({ FragmentSize: h.frame.length }, h.frame));
         break;

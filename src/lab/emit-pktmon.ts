@@ -129,7 +129,7 @@ export class PktmonEmitter {
       if (!a) continue;
       const drop = h.kind === "drop";
       const id = drop ? 170 : 160;
-      const t = this.tpl.get(String(id), () => new PayloadTemplate(eventSchema(this.pm, id), {
+      const t = this.tpl.get(id, 0, 0, () => new PayloadTemplate(eventSchema(this.pm, id), {
         PktGroupId: 0, PktNumber: 1, AppearanceCount: 0, DirTag: 0, PacketType: 1, ComponentId: 0, EdgeId: 1, FilterId: 0,
         DropReason: 0, DropLocation: 0, OriginalPayloadSize: 0, LoggedPayloadSize: 0,
       }, "Payload"));

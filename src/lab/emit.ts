@@ -44,6 +44,8 @@ export class PayloadTemplate {
   private readonly tail: Uint8Array;
   /** Field name → [offset, size, in head (true) or tail (false)]. */
   private readonly at = new Map<string, [number, number, boolean]>();
+  private lastKey = "";
+  private lastAt: [number, number, boolean] | undefined;
 
   constructor(readonly schema: EventSchema, values: Readonly<Record<string, FieldValue>>, readonly binary: string | null, ptr: 4 | 8 = 8) {
     const v: Record<string, FieldValue> = { ...values };
@@ -63,15 +65,17 @@ export class PayloadTemplate {
   }
 
   /** The payload with `bin` in the binary field and the given integer fields replaced. */
-  make(patch: Readonly<Record<string, number | bigint>>, bin: Uint8Array = new Uint8Array(0)): Uint8Array {
+  make(patch: Readonly<Record<string, number | bigint>>, bin: Uint8Array = EMPTY): Uint8Array {
     const o = new Uint8Array(this.head.length + bin.length + this.tail.length);
     o.set(this.head, 0);
-    o.set(bin, this.head.length);
+    if (bin.length) o.set(bin, this.head.length);
     o.set(this.tail, this.head.length + bin.length);
     const dv = new DataView(o.buffer);
     for (const k in patch) {
-      const a = this.at.get(k);
+      let a = this.lastKey === k ? this.lastAt : this.at.get(k);
       if (!a) throw new Error(`template for ${this.schema.name}: no fixed-size field ${k}`);
+      this.lastKey = k;
+      this.lastAt = a;
       const pos = a[2] ? a[0] : this.head.length + bin.length + a[0];
       const val = patch[k];
       switch (a[1]) {
@@ -85,12 +89,18 @@ export class PayloadTemplate {
   }
 }
 
-/** Caches templates by key. */
+const EMPTY = new Uint8Array(0);
+
+/** Caches templates by a key of up to three parts (strings keep their hash, so nested maps avoid building keys). */
 export class Templates {
-  private readonly m = new Map<string, PayloadTemplate>();
-  get(key: string, make: () => PayloadTemplate): PayloadTemplate {
-    let t = this.m.get(key);
-    if (!t) this.m.set(key, (t = make()));
+  private readonly m = new Map<unknown, Map<unknown, Map<unknown, PayloadTemplate>>>();
+  get(a: unknown, b: unknown, c: unknown, make: () => PayloadTemplate): PayloadTemplate {
+    let m1 = this.m.get(a);
+    if (!m1) this.m.set(a, (m1 = new Map()));
+    let m2 = m1.get(b);
+    if (!m2) m1.set(b, (m2 = new Map()));
+    let t = m2.get(c);
+    if (!t) m2.set(c, (t = make()));
     return t;
   }
 }

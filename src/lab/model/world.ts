@@ -282,8 +282,11 @@ export class World {
   private hop(x: SendCtx, h: Omit<Hop, "ticks" | "cpu">): Hop {
     // Keep the events of consecutive hops apart: a hop's events span up to HOP_SPAN ticks after its time.
     const last = x.j.hops[x.j.hops.length - 1];
-    if (last) this.t = Math.max(this.t, last.ticks + HOP_SPAN[last.kind]);
-    const hop: Hop = { ...h, ticks: this.t, cpu: x.j.cpu };
+    if (last) {
+      const min = last.ticks + HOP_SPAN[last.kind];
+      if (this.t < min) this.t = min;
+    }
+    const hop = Object.assign(h, { ticks: this.t, cpu: x.j.cpu }) as Hop;
     x.j.hops.push(hop);
     return hop;
   }
