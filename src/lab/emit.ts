@@ -72,7 +72,7 @@ export class PayloadTemplate {
     o.set(this.tail, this.head.length + bin.length);
     const dv = new DataView(o.buffer);
     for (const k in patch) {
-      let a = this.lastKey === k ? this.lastAt : this.at.get(k);
+      const a = this.lastKey === k ? this.lastAt : this.at.get(k);
       if (!a) throw new Error(`template for ${this.schema.name}: no fixed-size field ${k}`);
       this.lastKey = k;
       this.lastAt = a;
