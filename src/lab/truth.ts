@@ -20,7 +20,7 @@
  *     pktGroupId (decimal string),
  *     hops: [{ index, kind, ticks, time, cpu, frame (hex), length, switch?, from?, to?, nic?, nbl? ("0x…"),
  *              vlan?, rule?, note?, drop? { reason, reasonName, by, side }, nat? { created, internalSrc, … },
- *              events: { netsh: [ids], pktmon: [ids] },
+ *              events: { netsh: [ids], pktmon: [ids], netshProviders: [names], pktmonProviders: [names] },
  *              pktmon?: { component, componentName, direction, appearance } }],
  *     rewrites: [{ hop, by, field, from, to }],
  *     fate: { kind: delivered | dropped | lost, to? | reason?, reasonName?, by?, at? | note?, ticks, time }
@@ -34,12 +34,21 @@ import type { Scenario } from "./scenario.js";
 import { macText } from "./frames.js";
 import type { Hop, Journey, PortEnd } from "./model/journey.js";
 import type { World } from "./model/world.js";
-import { netshEvents, pktmonEvents } from "./emit.js";
+import { NDISCAP, PKTMON, VMSWITCH, WINNAT, netshEvents, netshProviders, pktmonEvents } from "./emit.js";
 import type { ComponentTable } from "./emit-pktmon.js";
 
 export const TRUTH_SCHEMA = "wnvtrace-lab-truth/1";
 
 const DIRS: Record<number, string> = { 3: "Rx", 4: "Tx", 5: "Ingress", 6: "Egress" };
+
+const PROVIDER_NAMES: Record<string, string> = {
+  [VMSWITCH]: "Microsoft-Windows-Hyper-V-VmSwitch", [NDISCAP]: "Microsoft-Windows-NDIS-PacketCapture",
+  [WINNAT]: "Microsoft-Windows-WinNat", [PKTMON]: "Microsoft-Windows-PktMon",
+};
+
+function providerName(guid: string): string {
+  return PROVIDER_NAMES[guid] ?? guid;
+}
 
 function port(p: PortEnd): Record<string, unknown> {
   return {
@@ -75,7 +84,7 @@ export class TruthBuilder {
           ...(h.vlan !== undefined ? { vlan: h.vlan } : {}), ...(h.rule ? { rule: h.rule } : {}), ...(h.note ? { note: h.note } : {}),
           ...(h.drop ? { drop: { reason: h.drop.reason, by: h.drop.by, side: h.drop.side } } : {}),
           ...(h.nat ? { nat: h.nat } : {}),
-          events: { netsh: netshEvents(h), pktmon: pe },
+          events: { netsh: netshEvents(h), pktmon: pe, netshProviders: netshProviders(h).map(providerName), pktmonProviders: pe.map(() => providerName(PKTMON)) },
           ...(pm && pe.length ? { pktmon: { component: pm.comp.id, componentName: pm.comp.description, direction: DIRS[pm.dir], appearance: ++appearance } } : {}),
         };
       }),
