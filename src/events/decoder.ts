@@ -81,10 +81,11 @@ export class TraceDecoder {
   readonly registry: SchemaRegistry;
   readonly info: LogfileInfo;
   readonly clock: TraceClock;
-  private readonly path: string | Uint8Array;
+  /** The file path or bytes the decoder reads. */
+  readonly input: string | Uint8Array;
 
   constructor(input: string | Uint8Array, options: DecoderOptions = {}, registry = new SchemaRegistry()) {
-    this.path = input;
+    this.input = input;
     this.reader = EtlReader.open(input);
     this.registry = registry;
     this.info = this.reader.info;
@@ -97,7 +98,7 @@ export class TraceDecoder {
 
   /** First pass: collect embedded TRACE_EVENT_INFO / EVENT_MAP_INFO records. */
   private prescan(progress?: (bytes: number) => void, each?: (rec: EtlRecord) => void): void {
-    const r = EtlReader.open(this.path, { order: "file" });
+    const r = EtlReader.open(this.input, { order: "file" });
     try {
       let n = 0;
       while (r.next()) {

@@ -7,7 +7,7 @@
  * Field offsets come from the trace's own schema (embedded metadata or bundled), located without allocation.
  */
 import type { EtlRecord } from "../etl/mod.js";
-import { RecordKind } from "../etl/mod.js";
+import { EtlReader, RecordKind } from "../etl/mod.js";
 import type { DecoderOptions, Plan, ResolvedSchema } from "../events/mod.js";
 import { TraceDecoder } from "../events/mod.js";
 import { readUtf16, utf16zEnd } from "../bytes/text.js";
@@ -55,7 +55,10 @@ class Located {
   }
   u64(i: number): string {
     if (!this.has(i) || this.off[i + 1] - this.off[i] !== 8) return String(this.uint(i));
-    return this.dv.getBigUint64(this.off[i], true).toString();
+    const o = this.off[i];
+    const hi = this.dv.getUint32(o + 4, true);
+    if (hi < 0x200000) return String(hi * 4294967296 + this.dv.getUint32(o, true));
+    return this.dv.getBigUint64(o, true).toString();
   }
   /** UTF-16 string of field i (NUL-terminated or counted: up to the next field). */
   str(i: number): string {
@@ -67,7 +70,7 @@ class Located {
   }
   bytes(i: number): Uint8Array {
     if (!this.has(i)) return new Uint8Array(0);
-    return this.b.slice(this.off[i], this.off[i + 1]);
+    return slab.copy(this.b, this.off[i], this.off[i + 1]);
   }
   start(i: number): number {
     return this.off[i];
@@ -76,6 +79,28 @@ class Located {
     return this.off[i + 1];
   }
 }
+
+/**
+ * Packet bytes are copied out of the reader's reused buffers into 1 MiB slabs (one ArrayBuffer per slab instead
+ * of one per packet, like Node's Buffer pool); a slab is freed when no packet refers to it any more.
+ */
+class Slab {
+  private buf = new Uint8Array(0);
+  private pos = 0;
+  copy(src: Uint8Array, start: number, end: number): Uint8Array {
+    const n = end - start;
+    if (n > 65536) return src.slice(start, end);
+    if (this.pos + n > this.buf.length) {
+      this.buf = new Uint8Array(1 << 20);
+      this.pos = 0;
+    }
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    out.set(src.subarray(start, end));
+    this.pos += (n + 7) & ~7;
+    return out;
+  }
+}
+const slab = new Slab();
 
 /** Indices of the fields the assembler needs, per plan. */
 type Idx = Record<string, number>;
@@ -139,20 +164,41 @@ export class PacketReader {
   private metadataHex: string | undefined;
 
   constructor(input: string | Uint8Array | TraceDecoder, options: PacketReaderOptions = {}) {
-    // pktmon writes its component table at the end of the capture: learn it in the decoder's first pass, so
-    // that packets name their component from the first one on.
-    const early: EtlRecord[] = [];
-    const keep = (rec: EtlRecord): void => {
-      if (rec.kind === RecordKind.EventHeader && rec.providerId === PKTMON_GUID && (rec.id === 20 || rec.id === 270 || (rec.id >= 30 && rec.id <= 75))) early.push(rec.clone());
-      options.onPrescanRecord?.(rec);
-    };
-    this.decoder = input instanceof TraceDecoder ? input : new TraceDecoder(input, { ...options, onPrescanRecord: keep });
+    this.decoder = input instanceof TraceDecoder ? input : new TraceDecoder(input, options);
     this.onRecord = options.onRecord;
-    for (const rec of early) {
-      const r = this.decoder.resolve(rec);
-      if (!r) continue;
-      if (rec.id === 20 || rec.id === 270) this.pktmonComponent(rec, r);
-      else this.pktmonProperty(rec, r);
+    this.learnComponentsEarly();
+  }
+
+  /**
+   * pktmon writes its component table (events 20, 30–75) when the capture stops, so it sits in the last
+   * buffer(s) of one CPU. Read those buffers first — the last buffer of every CPU, and earlier ones of a CPU
+   * while they still hold component events — so that packets name their component from the first one on.
+   */
+  private learnComponentsEarly(): void {
+    const lists = [...this.decoder.reader.cpuBuffers().values()];
+    let pick = lists.map((l) => l.length - 1);
+    for (let round = 0; round < 64; round++) {
+      const want = pick.flatMap((k, i) => (k >= 0 ? [lists[i][k]] : []));
+      if (want.length === 0) break;
+      const hits = new Set<number>();
+      const r = EtlReader.open(this.decoder.input, { order: "file", buffers: want });
+      try {
+        while (r.next()) {
+          const rec = r.record;
+          if (rec.kind !== RecordKind.EventHeader || rec.providerId !== PKTMON_GUID) continue;
+          const id = rec.id;
+          if (id !== 20 && id !== 270 && (id < 30 || id > 75)) continue;
+          hits.add(rec.bufferIndex);
+          const res = this.decoder.resolve(rec);
+          if (!res) continue;
+          if (id === 20 || id === 270) this.pktmonComponent(rec, res);
+          else this.pktmonProperty(rec, res);
+        }
+      } finally {
+        r.close();
+      }
+      // Go one buffer further back only on CPUs whose buffer held component events.
+      pick = pick.map((k, i) => (k >= 0 && hits.has(lists[i][k]) ? k - 1 : -1));
     }
   }
 
@@ -326,23 +372,21 @@ export class PacketReader {
     l.locate(r.plan, rec);
     const ix = indices(r.plan, F160);
     if (!l.has(ix.Payload) && !l.has(ix.LoggedPayloadSize)) return;
+    const names = mapNames(r);
     const drop = rec.id === 170;
     const packetType = l.uint(ix.PacketType);
     const dirTag = l.uint(ix.DirTag);
     const componentId = l.uint(ix.ComponentId);
     const dropReason = l.uint(ix.DropReason);
     const bytes = l.bytes(ix.Payload);
-    const maps = r.maps;
-    const meta: PktmonMeta = {
+    const componentName = this.components.label(componentId);
+    const meta: { -readonly [K in keyof PktmonMeta]: PktmonMeta[K] } = {
       groupId: l.u64(ix.PktGroupId), pktNumber: l.uint(ix.PktNumber), appearance: l.uint(ix.AppearanceCount),
-      dirTag, dirName: mapName(r, "DirTag", dirTag) ?? DIR_NAMES[dirTag] ?? String(dirTag),
-      packetType, packetTypeName: mapName(r, "PacketType", packetType) ?? PACKET_TYPES[packetType] ?? String(packetType),
-      componentId, ...(this.components.label(componentId) ? { componentName: this.components.label(componentId) } : {}),
-      edgeId: l.uint(ix.EdgeId), filterId: l.uint(ix.FilterId), drop, dropReason,
-      ...(drop ? { dropReasonName: mapName(r, "DropReason", dropReason) ?? String(dropReason) } : {}),
-      dropLocation: l.uint(ix.DropLocation),
+      dirTag, dirName: names.dir(dirTag), packetType, packetTypeName: names.type(packetType), componentId,
+      edgeId: l.uint(ix.EdgeId), filterId: l.uint(ix.FilterId), drop, dropReason, dropLocation: l.uint(ix.DropLocation),
     };
-    void maps;
+    if (componentName !== undefined) meta.componentName = componentName;
+    if (drop) meta.dropReasonName = names.drop(dropReason);
     this.stats.pktmonAppearances++;
     if (drop) this.stats.pktmonDrops++;
     const linkType: LinkType = packetType === 2 ? LT.Ieee80211 : packetType === 3 ? LT.RawIp : packetType === 4 ? LT.User0 : LT.Ethernet;
@@ -379,6 +423,30 @@ export class PacketReader {
     else text = String(v);
     this.components.addProperty(comp, type, text);
   }
+}
+
+interface Names {
+  dir(v: number): string;
+  type(v: number): string;
+  drop(v: number): string;
+}
+const namesCache = new WeakMap<ResolvedSchema, Names>();
+
+/** Value-map lookups for one schema, with the texts trimmed once and cached. */
+function mapNames(r: ResolvedSchema): Names {
+  let n = namesCache.get(r);
+  if (n) return n;
+  const memo = (field: string, fallback: Record<number, string>): ((v: number) => string) => {
+    const cache = new Map<number, string>();
+    return (v) => {
+      let t = cache.get(v);
+      if (t === undefined) cache.set(v, (t = mapName(r, field, v) ?? fallback[v] ?? String(v)));
+      return t;
+    };
+  };
+  n = { dir: memo("DirTag", DIR_NAMES), type: memo("PacketType", PACKET_TYPES), drop: memo("DropReason", {}) };
+  namesCache.set(r, n);
+  return n;
 }
 
 function mapName(r: ResolvedSchema, field: string, v: number): string | undefined {

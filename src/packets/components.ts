@@ -25,6 +25,7 @@ export const PROPERTY_TYPES: Record<number, string> = {
 
 export class PktmonComponents {
   private readonly byId = new Map<number, PktmonComponent>();
+  private readonly labels = new Map<number, string | undefined>();
 
   get(id: number): PktmonComponent | undefined {
     return this.byId.get(id);
@@ -50,6 +51,7 @@ export class PktmonComponents {
     c.typeName = COMPONENT_TYPES[type] ?? `Type${type}`;
     c.name = name;
     c.description = description;
+    this.labels.delete(id);
   }
 
   addProperty(id: number, propType: number, value: string | number): void {
@@ -61,6 +63,13 @@ export class PktmonComponents {
 
   /** A display name: "Name" or "Description" (pktmon prints both; the description is usually more telling). */
   label(id: number): string | undefined {
+    if (this.labels.has(id)) return this.labels.get(id);
+    const l = this.makeLabel(id);
+    this.labels.set(id, l);
+    return l;
+  }
+
+  private makeLabel(id: number): string | undefined {
     const c = this.byId.get(id);
     if (!c) return undefined;
     if (c.description && c.name && c.description !== c.name) return `${c.description} (${c.name})`;
