@@ -1,7 +1,7 @@
 /**
  * Lab write benchmark: writes one scenario with `--scale` until the .etl reaches BENCH_LAB_MB (default 2048 MB),
  * streaming to a temp file, and prints MB/s and peak RSS (with RSS samples along the way, to show that memory
- * stays flat). Not part of the tests: `npm run build && node dist/bench/lab.js`.
+ * stays flat). Not part of the tests: `npm run bench:lab`.
  *
  * Env: BENCH_LAB_MB (target size), BENCH_LAB_SCENARIO (default nat-port-mapping), BENCH_LAB_FLAVOR (netsh | pktmon,
  * default netsh), BENCH_LAB_COMPRESS=1 (compress), BENCH_KEEP=1 (keep the temp dir).
