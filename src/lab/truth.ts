@@ -31,6 +31,7 @@
 import { filetimeToIso } from "../bytes/time.js";
 import { toHex } from "../bytes/hex.js";
 import type { Scenario } from "./scenario.js";
+import { DROP_REASONS } from "./scenario.js";
 import { macText } from "./frames.js";
 import type { Hop, Journey, PortEnd } from "./model/journey.js";
 import type { World } from "./model/world.js";
@@ -82,7 +83,7 @@ export class TruthBuilder {
           ...(h.nic ? { nic: { name: h.nic.name, kind: h.nic.kind, ifIndex: h.nic.ifIndex, mac: macText(h.nic.mac) } } : {}),
           ...(h.nbl !== undefined ? { nbl: "0x" + h.nbl.toString(16) } : {}),
           ...(h.vlan !== undefined ? { vlan: h.vlan } : {}), ...(h.rule ? { rule: h.rule } : {}), ...(h.note ? { note: h.note } : {}),
-          ...(h.drop ? { drop: { reason: h.drop.reason, by: h.drop.by, side: h.drop.side } } : {}),
+          ...(h.drop ? { drop: { reason: h.drop.reason, reasonName: DROP_REASONS[h.drop.reason] ?? String(h.drop.reason), by: h.drop.by, side: h.drop.side } } : {}),
           ...(h.nat ? { nat: h.nat } : {}),
           events: { netsh: netshEvents(h), pktmon: pe, netshProviders: netshProviders(h).map(providerName), pktmonProviders: pe.map(() => providerName(PKTMON)) },
           ...(pm && pe.length ? { pktmon: { component: pm.comp.id, componentName: pm.comp.description, direction: DIRS[pm.dir], appearance: ++appearance } } : {}),
