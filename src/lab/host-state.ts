@@ -4,7 +4,8 @@
  *   docker-network-inspect.json, docker-inspect.json (docker CLI JSON);
  *   Get-HnsNetwork.json, Get-HnsEndpoint.json (HNS v1, `| ConvertTo-Json -Depth 10`);
  *   hcn-networks.json, hcn-endpoints.json, hcn-namespaces.json (HCN v2 schema 2.0);
- *   hnsdiag-list-all.txt, ipconfig-allcompartments.txt, Get-VMSwitch.txt, Get-NetAdapter.txt, Get-NetNatStaticMapping.txt.
+ *   hnsdiag-list-all.txt, ipconfig-allcompartments.txt, Get-VMSwitch.txt, Get-NetAdapter.txt, Get-NetNatStaticMapping.txt,
+ *   vfpctrl-list-vmswitch-port.txt (`vfpctrl /list-vmswitch-port`: the one output that names every port and NIC GUID).
  * All names, GUIDs, MACs and addresses are the ones the .etl files carry, so joins can be tested.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -262,5 +263,32 @@ export function writeHostState(scn: Scenario, world: World, dir: string): string
   const maps: string[][] = [];
   for (const [n, t] of world.winnat) for (const s of t.staticMappings()) maps.push([String(s.proto === 6 ? "TCP" : "UDP"), s.externalIp === world.defaultRoute().ip ? "0.0.0.0" : s.externalIp, String(s.externalPort), s.internalIp, String(s.internalPort), n.natName ?? ""]);
   if (maps.length) put("Get-NetNatStaticMapping.txt", table(["Protocol", "ExternalIPAddress", "ExternalPort", "InternalIPAddress", "InternalPort", "NatName"], maps));
+
+  // ---- vfpctrl /list-vmswitch-port ---------------------------------------------------------------------------
+  const vfp: string[] = ["", "ITEM LIST", "===========", ""];
+  const kv = (k: string, v: string | number): void => {
+    vfp.push(`   ${k.padEnd(20)} : ${v}`);
+  };
+  for (const sw of scn.switches) {
+    for (const p of world.portsOf(sw)) {
+      kv("Port name", p.portName);
+      kv("Port Friendly name", p.portFriendlyName);
+      kv("Switch name", sw.name);
+      kv("Switch Friendly name", sw.friendlyName);
+      kv("PortId", p.portId);
+      kv("VMQ Usage", 0);
+      kv("SR-IOV Usage", 0);
+      kv("Port type", p.kind === "external" ? "External" : p.kind === "host-vnic" ? "Internal" : "Synthetic");
+      vfp.push("   Port is Initialized.", "   MAC Learning is Disabled.");
+      // The NIC name as VmSwitch events carry it (a process-isolated container has no VM, so no "<VM ID>--" prefix).
+      kv("NIC name", p.nicName);
+      kv("NIC Friendly name", p.nicFriendlyName);
+      kv("MTU", p.container ? p.container.network.mtu : p.hostVnic ? p.hostVnic.mtu : p.adapter ? p.adapter.mtu : 1500);
+      kv("MAC address", macText(p.mac));
+      vfp.push("");
+    }
+  }
+  vfp.push("Command list-vmswitch-port succeeded!");
+  put("vfpctrl-list-vmswitch-port.txt", vfp.join("\n"));
   return out;
 }

@@ -64,6 +64,11 @@ test("lab seed-nat -o DIR writes both flavours, host state and ground truth that
   assert.match(ipc, /Ethernet adapter vEthernet \(try-nat\):/);
   assert.match(readFileSync(join(out, "host/Get-VMSwitch.txt"), "utf8"), /^try-nat +Internal/m);
   assert.match(readFileSync(join(out, "host/hnsdiag-list-all.txt"), "utf8"), /^try-nat +[0-9A-F-]{36}$/m);
+  // vfpctrl names every port with the NIC GUID the VmSwitch events carry.
+  const vfp = readFileSync(join(out, "host/vfpctrl-list-vmswitch-port.txt"), "utf8");
+  for (const p of truth.topology.switches[0].ports as { port: string; nic: string }[]) {
+    assert.match(vfp, new RegExp(`Port name +: ${p.port}\\n(?:.*\\n)*? +NIC name +: ${p.nic}\\n`));
+  }
 });
 
 test("lab --flavor pktmon --scale 2 writes only the pktmon file, twice the packets", () => {
