@@ -9,7 +9,7 @@ export { Dissection, DissectorTables, Proto, MAX_LAYERS } from "./dissect/core.j
 export type { Dissector, FieldSpec, FieldType, TreeNode, DecodeContext } from "./dissect/core.js";
 export { Dissecter, buildTables, fieldRegistry } from "./dissect/dissect.js";
 export type { DissectorModule } from "./dissect/dissect.js";
-export { builtinModules, builtinTables, newDissecter, BASE_MODULES, EXTRA_MODULES } from "./dissect/index.js";
+export { builtinModules, builtinTables, newDissecter, registerSummaries, BASE_MODULES, EXTRA_MODULES } from "./dissect/index.js";
 export { summarize, macDash, SUMMARY } from "./dissect/summary.js";
-export type { LayerSummary, SummaryContext } from "./dissect/summary.js";
+export type { LayerSummary, SummaryContext, SummaryOptions } from "./dissect/summary.js";
 export { macText, macFromNumber, ipv4Text, ipv6Text, ipv6Hex } from "./dissect/addr.js";

@@ -356,6 +356,7 @@ export const tcp: Dissector = {
   ],
   tree(d, i) {
     const o = d.start[i];
+    if (o + 20 > d.length) return { label: `Transmission Control Protocol, Src Port: ${d.u16(o)}, Dst Port: ${d.u16(o + 2)} [truncated]`, start: o, length: d.length - o };
     const flags = d.u8(o + 13);
     const len = Math.max(0, tcpPayloadEnd(d, i) - d.hdrEnd[i]);
     return {
@@ -498,5 +499,6 @@ export function ipProtoName(p: number): string {
   }
 }
 
-export { mac48 };
+/** Small helpers shared with the other dissector modules (bounds-checked reads, field and tree-leaf builders). */
+export { mac48, u8at, u16at, u32at, field, leaf };
 void ({} as DecodeContext);

@@ -26,19 +26,28 @@ export type LayerSummary = (d: Dissection, i: number, out: SummaryContext) => st
 export interface SummaryContext {
   /** Continue with the layers after `i` (for tunnels: VXLAN → inner Ethernet). */
   rest(from: number): string;
+  /** Reproduce `pktmon format`'s own oddities (see SummaryOptions). */
+  readonly pktmonQuirks: boolean;
+}
+
+export interface SummaryOptions {
+  /**
+   * Print exactly what `pktmon format` prints, oddities included (default true). Today the one oddity is in
+   * 802.11 header lines with three or four MAC addresses, where pktmon repeats the first two (see dot11.ts);
+   * false prints the real addresses, as tcpdump does.
+   */
+  readonly pktmonQuirks?: boolean;
 }
 
 /** Registry of application/tunnel summaries (DNS, DHCP, VXLAN, 802.11 …), filled by their modules. */
 export const SUMMARY: (LayerSummary | undefined)[] = [];
 
-export function summarize(d: Dissection): string {
-  const ctx: SummaryContext = { rest: (from) => layers(d, from) };
-  const s = layers(d, 0, ctx);
-  return s;
+export function summarize(d: Dissection, opts?: SummaryOptions): string {
+  const ctx: SummaryContext = { rest: (from) => layers(d, from, ctx), pktmonQuirks: opts?.pktmonQuirks ?? true };
+  return layers(d, 0, ctx);
 }
 
-function layers(d: Dissection, from: number, ctx?: SummaryContext): string {
-  const c: SummaryContext = ctx ?? { rest: (f) => layers(d, f) };
+function layers(d: Dissection, from: number, c: SummaryContext): string {
   if (from >= d.n) return d.truncated ? "[|" + protoName(d.truncated) + "]" : "";
   const p = d.proto[from];
   const custom = SUMMARY[p];
@@ -62,6 +71,11 @@ function layers(d: Dissection, from: number, ctx?: SummaryContext): string {
   }
 }
 
+/** On-wire end of layer i: a layer reaching the end of the captured bytes reaches the end of the frame. */
+function wireEnd(d: Dissection, i: number): number {
+  return d.end[i] >= d.length ? d.end[i] + d.wireLength - d.length : d.end[i];
+}
+
 function hex4(v: number): string {
   return v.toString(16).padStart(4, "0");
 }
@@ -70,9 +84,9 @@ function ether(d: Dissection, i: number, c: SummaryContext): string {
   const o = d.start[i];
   const b = d.bytes;
   const type = d.u16(o + 12);
-  const len = i === 0 ? d.wireLength : d.end[i] - o;
+  const len = i === 0 ? d.wireLength : wireEnd(d, i) - o;
   const head = `${macDash(b, o + 6)} > ${macDash(b, o)}, `;
-  if (type < 0x600) return head + `802.3, length ${type}: ` + (d.n > i + 1 ? c.rest(i + 1) : "");
+  if (type < 0x600) return head + `802.3, length ${type}: ` + c.rest(i + 1);
   const next = d.n > i + 1 ? c.rest(i + 1) : d.truncated ? `[|${protoName(d.truncated)}]` : "";
   return head + `ethertype ${etherTypeName(type)} (0x${hex4(type)}), length ${len}: ` + next;
 }
@@ -80,7 +94,7 @@ function ether(d: Dissection, i: number, c: SummaryContext): string {
 function arp(d: Dissection, i: number): string {
   const o = d.start[i];
   const op = d.u16(o + 6);
-  const len = d.end[i] - o > 28 ? 28 : d.end[i] - o;
+  const len = wireEnd(d, i) - o;
   if (d.u8(o + 4) !== 6 || d.u8(o + 5) !== 4 || o + 28 > d.length) return `ARP, opcode ${op}, length ${len}`;
   const spa = ipv4Text(d.u32(o + 14));
   const tpa = ipv4Text(d.u32(o + 24));
@@ -107,11 +121,10 @@ function ip(d: Dissection, i: number, c: SummaryContext): string {
     const dp = d.u16(t + 2);
     const head = `${src}.${sp} > ${dst}.${dp}: `;
     const app = i + 2 < d.n ? SUMMARY[d.proto[i + 2]] : undefined;
-    if (app) {
-      const s = app(d, i + 2, c);
-      if (s !== null) return head + s;
-    }
-    return head + (next === Proto.Tcp ? tcp(d, i + 1, ipEnd) : `UDP, length ${udpLen(d, i + 1)}`);
+    const s = app ? app(d, i + 2, c) : null;
+    // Over UDP the application text replaces "UDP, length n"; over TCP it follows the TCP part.
+    if (next === Proto.Tcp) return head + tcp(d, i + 1, ipEnd) + (s ?? "");
+    return head + (s ?? `UDP, length ${udpLen(d, i + 1)}`);
   }
   if (next === Proto.Icmp) return `${src} > ${dst}: ` + icmp(d, i + 1, ipEnd, c);
   const custom = next !== Proto.None ? SUMMARY[next] : undefined;
