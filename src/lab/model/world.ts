@@ -429,6 +429,12 @@ export class World {
     for (const d of dests) {
       this.wait(this.delay(DELAY.switchForward));
       let out = frame;
+      // VLAN isolation: an access port only takes its own VLAN (the external port is a trunk).
+      if (d.kind !== "external" && (vlan ?? null) !== portVlan(d)) {
+        if (isBroadcast(peek(frame).dstMac)) continue;
+        this.dropAt(x, out, 9, "vSwitch", "egress", `${d.nicFriendlyName} on switch ${sw.friendlyName} (VLAN ${vlan ?? "untagged"} → ${portVlan(d) ?? "untagged"})`, { vswitch: sw, src: inPort, dst: d, nbl });
+        continue;
+      }
       // VFP egress actions towards the external port.
       if (d.kind === "external" && inPort.kind !== "external") {
         const r = this.vfpEgressToExternal(x, sw, inPort, out);
@@ -814,10 +820,13 @@ export class World {
   }
 
   /** External host (or the router) sends `frame` (already addressed to the host side). */
-  private fromWorld(x: SendCtx, frame: Uint8Array): void {
-    const p = peek(frame);
+  private fromWorld(x: SendCtx, frame0: Uint8Array): void {
+    const p = peek(frame0);
     const dst = p.dst || p.arp?.targetIp || "";
     const adapter = this.adapterFor(dst);
+    // A container on a VLAN-isolated network is reached with the 802.1Q tag on the wire.
+    const tagged = this.scn.containers.find((c) => c.ip === dst && c.network.adapter === adapter && c.network.vlan !== null);
+    const frame = tagged && p.vlan === null ? addVlanTag(frame0, tagged.network.vlan!) : frame0;
     const from = this.scn.external.find((e) => e.ip === p.src);
     this.hop(x, { kind: "wire", frame, nic: this.physIf(adapter), note: `from ${from ? from.name : p.src}${from && this.neighbor(from.ip, adapter) ? " on the same subnet" : ` via the gateway ${adapter.gateway}`}` });
     this.wait(from ? from.rttTicks / 2 : 1_500);
@@ -899,6 +908,11 @@ export function containerPort(c: Container): PortEnd {
 
 export function hostVnicPort(v: HostVnic): PortEnd {
   return { kind: "host-vnic", nicName: v.nicName, nicFriendlyName: v.nicFriendlyName, portName: v.portName, portFriendlyName: v.portFriendlyName, portId: v.portId, nicType: "Internal", mac: v.mac, hostVnic: v };
+}
+
+/** The access VLAN of a port (null: untagged). */
+function portVlan(p: PortEnd): number | null {
+  return p.container ? p.container.network.vlan : null;
 }
 
 /** A MAC as a number (48 bits fit a double exactly): the MAC learning table's key. */
