@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, dirname, resolve } from "node:path";
 
-const ORDER = ["bytes", "layout", "etl", "events", "packets", "filter", "journeys", "topology", "inventory", "flows", "findings", "export", "web", "lab", "cli"];
+const ORDER = ["bytes", "layout", "etl", "events", "packets", "filter", "inventory", "journeys", "topology", "flows", "findings", "export", "web", "lab", "cli"];
 const root = resolve("src");
 const rank = (stage: string): number => ORDER.indexOf(stage);
 
