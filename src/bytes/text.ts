@@ -9,12 +9,36 @@ export function readUtf16(b: Uint8Array, off: number, chars: number, end = b.len
   if (stop > end) stop = end - ((end - off) & 1);
   if (stop <= off) return "";
   const n = (stop - off) >> 1;
-  if (n <= 64) {
-    let s = "";
-    for (let i = off; i < stop; i += 2) s += String.fromCharCode(b[i] | (b[i + 1] << 8));
-    return s;
-  }
+  if (n <= 64) return interned(b, off, stop);
   return utf16.decode(b.subarray(off, stop));
+}
+
+/**
+ * Short strings repeat endlessly in traces (NIC and switch GUIDs, friendly names, component names): they are
+ * interned by content, so decoding one costs a hash and a compare instead of building a new string.
+ */
+const INTERN = new Map<number, string>();
+const INTERN_MAX = 65536;
+
+function interned(b: Uint8Array, off: number, stop: number): string {
+  let h = (stop - off) | 0;
+  for (let i = off; i < stop; i += 2) h = (Math.imul(h, 31) + (b[i] | (b[i + 1] << 8))) | 0;
+  const hit = INTERN.get(h);
+  if (hit !== undefined && hit.length === (stop - off) >> 1) {
+    let same = true;
+    for (let i = off, k = 0; i < stop; i += 2, k++) {
+      if (hit.charCodeAt(k) !== (b[i] | (b[i + 1] << 8))) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return hit;
+  }
+  let s = "";
+  for (let i = off; i < stop; i += 2) s += String.fromCharCode(b[i] | (b[i + 1] << 8));
+  if (INTERN.size >= INTERN_MAX) INTERN.clear();
+  INTERN.set(h, s);
+  return s;
 }
 
 /** Finds the end of a NUL-terminated UTF-16LE string: returns the offset of the terminator (or `end`). */

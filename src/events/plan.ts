@@ -102,8 +102,28 @@ export class Plan {
    */
   decode(b: Uint8Array, start: number, end: number, ptr: 4 | 8): DecodeResult {
     const values: FieldValue[] = [];
+    if (this.fast === undefined) this.fast = compileFast(this.steps);
+    if (this.fast) {
+      const dv = this.viewOf(b);
+      const count = this.fast(b, dv, start, end, ptr, values, this.nums, HELPERS);
+      return { values, decoded: count, truncated: count < this.steps.length, trailing: Math.max(0, end - HELPERS.pos) };
+    }
     const r = this.run(b, start, end, ptr, values, null);
     return { values, decoded: r.count, truncated: r.count < this.steps.length, trailing: Math.max(0, end - r.pos) };
+  }
+
+  /** Generated straight-line decoder for plans of plain scalar/string/binary fields (undefined: not built yet). */
+  private fast: FastDecode | null | undefined = undefined;
+
+  private lastBytes: Uint8Array | null = null;
+
+  /** A DataView over `b`, rebuilt only when a different array comes (the reader reuses its buffers). */
+  private viewOf(b: Uint8Array): DataView {
+    if (b !== this.lastBytes) {
+      this.lastBytes = b;
+      this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    }
+    return this.dv;
   }
 
   /**
@@ -118,10 +138,7 @@ export class Plan {
 
   private run(b: Uint8Array, start: number, end: number, ptr: 4 | 8, values: FieldValue[] | null, offsets: Int32Array | null): { count: number; pos: number } {
     // One DataView per underlying buffer (the reader reuses buffers, so this is rarely rebuilt).
-    let dv = this.dv;
-    if (dv.buffer !== b.buffer || dv.byteOffset !== b.byteOffset || dv.byteLength !== b.byteLength) {
-      dv = this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    }
+    const dv = this.viewOf(b);
     const nums = this.nums; // numeric values for length/count references (plans are not re-entrant)
     let pos = start;
     let i = 0;
@@ -288,6 +305,116 @@ function i64(dv: DataView, p: number): number | bigint {
 function trimNul(s: string): string {
   const z = s.indexOf("\0");
   return z < 0 ? s : s.slice(0, z);
+}
+
+type FastDecode = (b: Uint8Array, dv: DataView, p: number, end: number, ptr: 4 | 8, vals: FieldValue[], nums: Float64Array, h: Helpers) => number;
+type Helpers = typeof HELPERS;
+
+/** Helpers the generated decoders call; `pos` receives where decoding stopped. */
+const HELPERS: {
+  pos: number; zend: number; steps: readonly Step[];
+  u64: (dv: DataView, p: number) => number | bigint; i64: (dv: DataView, p: number) => number | bigint;
+  wstr: (b: Uint8Array, p: number, chars: number, end: number) => string; wstrz: (b: Uint8Array, p: number, end: number) => string;
+  guid: (b: Uint8Array, off: number) => string;
+  generic: (i: number, b: Uint8Array, dv: DataView, p: number, end: number, ptr: 4 | 8, nums: Float64Array) => FieldValue;
+} = {
+  pos: 0,
+  steps: [],
+  generic: (i, b, dv, p, end, ptr, nums) => genericField(i, b, dv, p, end, ptr, nums),
+  u64: (dv: DataView, p: number): number | bigint => u64(dv, p),
+  i64: (dv: DataView, p: number): number | bigint => i64(dv, p),
+  wstr: (b: Uint8Array, p: number, chars: number, end: number): string => trimNul(readUtf16(b, p, chars, end)),
+  wstrz: (b: Uint8Array, p: number, end: number): string => {
+    const z = utf16zEnd(b, p, end);
+    HELPERS.zend = Math.min(z + 2, end);
+    return readUtf16(b, p, (z - p) >> 1, end);
+  },
+  zend: 0,
+  guid: readGuid,
+};
+
+/**
+ * Compiles a plan into straight-line code (PerfView's "fetch plan" idea taken one step further): one bounds
+ * check and one typed read per field, no dispatch. Only for plans whose fields are plain scalars, GUIDs,
+ * UTF-16 strings (NUL-terminated or counted) and binary blobs; anything else returns null (generic path).
+ */
+function compileFast(steps: readonly Step[]): FastDecode {
+  const lines: string[] = ["let v, n;"];
+  const stop = (i: number): string => `{ h.pos = p; return ${i}; }`;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i];
+    if (s.constCount >= 0 || s.countRef >= 0 || s.varCount || s.bool || s.sub) {
+      // Arrays, booleans, structs: the generic reader for this one field.
+      lines.push(`v = h.generic(${i}, b, dv, p, end, ptr, nums); if (h.pos < 0) { h.pos = p; return ${i}; } vals.push(v); p = h.pos;`);
+      continue;
+    }
+    const scalar = (size: number, read: string): void => {
+      lines.push(`if (p + ${size} > end) ${stop(i)}`, `v = ${read}; nums[${i}] = v; vals.push(v); p += ${size};`);
+    };
+    switch (s.kind) {
+      case K.U8: scalar(1, "b[p]"); break;
+      case K.I8: scalar(1, "dv.getInt8(p)"); break;
+      case K.U16: scalar(2, "dv.getUint16(p, true)"); break;
+      case K.I16: scalar(2, "dv.getInt16(p, true)"); break;
+      case K.U32: scalar(4, "dv.getUint32(p, true)"); break;
+      case K.I32: scalar(4, "dv.getInt32(p, true)"); break;
+      case K.F32: scalar(4, "dv.getFloat32(p, true)"); break;
+      case K.F64: scalar(8, "dv.getFloat64(p, true)"); break;
+      case K.U64: lines.push(`if (p + 8 > end) ${stop(i)}`, `v = h.u64(dv, p); if (typeof v === "number") nums[${i}] = v; vals.push(v); p += 8;`); break;
+      case K.I64: lines.push(`if (p + 8 > end) ${stop(i)}`, `v = h.i64(dv, p); if (typeof v === "number") nums[${i}] = v; vals.push(v); p += 8;`); break;
+      case K.Bool: lines.push(`if (p + 4 > end) ${stop(i)}`, `vals.push(dv.getUint32(p, true) !== 0); p += 4;`); break;
+      case K.Ptr: lines.push(`if (p + ptr > end) ${stop(i)}`, `v = ptr === 8 ? h.u64(dv, p) : dv.getUint32(p, true); if (typeof v === "number") nums[${i}] = v; vals.push(v); p += ptr;`); break;
+      case K.Guid: lines.push(`if (p + 16 > end) ${stop(i)}`, `vals.push(h.guid(b, p)); p += 16;`); break;
+      case K.WStr: {
+        const len = s.lengthRef >= 0 ? `nums[${s.lengthRef}]` : s.constLength >= 0 ? String(s.constLength) : null;
+        if (len !== null) lines.push(`n = ${len}; if (p + n * 2 > end) ${stop(i)}`, `vals.push(h.wstr(b, p, n, end)); p += n * 2;`);
+        else lines.push(`if (p >= end) ${stop(i)}`, `vals.push(h.wstrz(b, p, end)); p = h.zend;`);
+        break;
+      }
+      case K.Bin: {
+        const len = s.lengthRef >= 0 ? `nums[${s.lengthRef}]` : s.constLength >= 0 ? String(s.constLength) : "end - p";
+        lines.push(`n = ${len}; if (p + n > end) ${stop(i)}`, `vals.push(b.slice(p, p + n)); p += n;`);
+        break;
+      }
+      default:
+        lines.push(`v = h.generic(${i}, b, dv, p, end, ptr, nums); if (h.pos < 0) { h.pos = p; return ${i}; } if (typeof v === "number") nums[${i}] = v; vals.push(v); p = h.pos;`);
+    }
+  }
+  lines.push(`h.pos = p; return ${steps.length};`);
+  const body = new Function("b", "dv", "p", "end", "ptr", "vals", "nums", "h", lines.join("\n")) as FastDecode;
+  // Bind this plan's steps for the generic fallback.
+  return (b, dv, p, end, ptr, vals, nums, h) => {
+    h.steps = steps;
+    return body(b, dv, p, end, ptr, vals, nums, h);
+  };
+}
+
+/** Reads field `i` of `h.steps` with the generic reader (arrays included); h.pos = next offset or -1. */
+function genericField(i: number, b: Uint8Array, dv: DataView, p: number, end: number, ptr: 4 | 8, nums: Float64Array): FieldValue {
+  const s = HELPERS.steps[i];
+  let count = s.constCount;
+  if (s.countRef >= 0) count = nums[s.countRef];
+  if (s.varCount) {
+    if (p + 2 > end) return (HELPERS.pos = -1), null;
+    count = dv.getUint16(p, true);
+    p += 2;
+  }
+  let length = s.constLength;
+  if (s.lengthRef >= 0) length = nums[s.lengthRef];
+  if (count < 0) {
+    const v = readOne(s, b, dv, p, end, ptr, length, true);
+    HELPERS.pos = NEXT;
+    return s.bool ? v !== 0 && v !== 0n : v;
+  }
+  const arr: FieldValue[] = [];
+  for (let k = 0; k < count; k++) {
+    const v = readOne(s, b, dv, p, end, ptr, length, true);
+    if (NEXT < 0) return (HELPERS.pos = -1), null;
+    arr.push(s.bool ? v !== 0 && v !== 0n : v);
+    p = NEXT;
+  }
+  HELPERS.pos = p;
+  return !s.bool && (s.def.inType === "UInt8" || s.def.inType === "Int8") ? Uint8Array.from(arr as number[]) : arr;
 }
 
 /** Fixed byte size of a scalar InType (pointer-sized types take `ptr`), or 0 when variable. */
