@@ -172,7 +172,24 @@ const VMSWITCH_MESSAGES: Readonly<Record<number, { readonly text: string; readon
 // providers.md §2 gives the name.
 
 const NAME_OVERRIDES: Readonly<Record<string, Readonly<Record<number, string>>>> = {
-  "Microsoft-Windows-NDIS-PacketCapture": { 1001: "PacketFragment", 1002: "PacketMetadata", 1003: "VMSwitchPacketFragment" },
+  "Microsoft-Windows-NDIS-PacketCapture": {
+    1001: "PacketFragment", 1002: "PacketMetadata", 1003: "VMSwitchPacketFragment", 1014: "MiniportAttach",
+    1015: "MiniportDetach", 1012: "DriverLoaded", 1013: "DriverUnloaded", 5100: "Rundown", 5101: "EventSource",
+  },
+  // Names for the events admins read (the dump's symbols are "task_056" …); 240–242 follow 56/58/57 [inferred].
+  "Microsoft-Windows-Hyper-V-VmSwitch": {
+    54: "NblDroppedIngress", 55: "NblDroppedEgress", 56: "NblReceived", 57: "NblRouted", 58: "NblDelivered",
+    62: "SwitchCreated", 64: "SwitchDeleted", 66: "SwitchUpdated", 67: "PortCreated", 69: "PortDeleted", 71: "PortUpdated",
+    116: "NicAddedToSwitch", 117: "NicRemovedFromSwitch", 232: "NicConnectedToPort", 233: "NicOperation",
+    240: "NblReceived240", 241: "NblDelivered241", 242: "NblRouted242",
+  },
+  "Microsoft-Windows-PktMon": {
+    10: "DriverLoadFailed", 20: "Component", 30: "Property", 40: "PropertyGuid", 50: "Property50", 60: "PropertyMedium",
+    65: "PropertyIPv4", 66: "PropertyIPv6", 70: "PropertyBinary", 73: "PropertyVMSwitchName", 75: "PropertyEtherType",
+    80: "DropCounters", 90: "FlowCounters", 100: "PacketFilterV4", 110: "PacketFilterV6", 120: "PacketHeaderV4",
+    130: "PacketHeaderV6", 140: "PacketHeaderDropV4", 150: "PacketHeaderDropV6", 160: "Packet", 170: "PacketDrop",
+    180: "NblInfo", 190: "NblInfoDrop", 240: "Packet240", 270: "ComponentRegister", 280: "ComponentUnregister",
+  },
 };
 
 // ------------------------------------------------------------------------------------------------------------------
