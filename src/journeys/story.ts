@@ -172,7 +172,7 @@ function whereText(h: Hop): string {
   const w = h.where;
   const parts: string[] = [];
   if (w.component !== undefined) parts.push(`component ${w.component}${w.componentName ? ` ${w.componentName}` : ""}${w.componentType ? ` [${w.componentType}]` : ""} edge ${w.edge ?? "?"}`);
-  if (w.switchName || w.switchFriendly) parts.push(`vSwitch ${w.switchFriendly ?? ""}${w.switchName && w.switchName !== w.switchFriendly ? ` (${w.switchName})` : ""}`.replace("vSwitch  (", "vSwitch ("));
+  if (w.switchName || w.switchFriendly) parts.push(`vSwitch ${w.switchFriendly ?? w.switchName}${w.switchFriendly && w.switchName && w.switchName !== w.switchFriendly ? ` (${w.switchName})` : ""}`);
   if (w.fromNic) parts.push(`from NIC ${w.fromNicFriendly ? `${w.fromNicFriendly} ` : ""}(${w.fromNic})`);
   if (w.nic) parts.push(`${w.fromNic ? "to " : ""}NIC ${w.nicFriendly ? `${w.nicFriendly} ` : ""}(${w.nic})${w.nicType ? ` ${w.nicType}` : ""}`);
   if (w.port) parts.push(`port ${w.portFriendly ? `${w.portFriendly} ` : ""}(${w.port}${w.portId !== undefined ? ` id ${w.portId}` : ""})`);

@@ -11,10 +11,11 @@ import { registerExport } from "./export-cmd.js";
 import { registerLab } from "./lab-cmd.js";
 import { registerInventory } from "./inventory-cmd.js";
 import { registerTopology } from "./topology-cmd.js";
+import { registerFollow } from "./follow-cmd.js";
 
 export type { CliContext } from "../util.js";
 export { warnProblems, collect, intArg } from "../util.js";
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerInfo, registerEvents, registerPackets, registerExport, registerInventory, registerTopology, registerDemo, registerLab];
+export const COMMANDS: RegisterCommand[] = [registerInfo, registerEvents, registerPackets, registerExport, registerInventory, registerTopology, registerFollow, registerDemo, registerLab];
