@@ -8,7 +8,7 @@
  */
 import type { InvEndpoint, InvNetwork, Inventory, LookupContext, LookupResult, MatchKey } from "../inventory/mod.js";
 import { InventoryLookup, macKey, normGuid, normIp } from "../inventory/mod.js";
-import type { Owner, PortKind, TopoNic, TopoPort, TopoSwitch, Topology } from "./types.js";
+import type { NicKind, Owner, PortKind, TopoNic, TopoPort, TopoSwitch, Topology } from "./types.js";
 
 type Target = LookupResult["target"];
 
@@ -49,8 +49,10 @@ function addrsOf(t: Target): { macs: string[]; ips: string[] } {
   return { macs, ips };
 }
 
-/** True when the trace object's MAC or IPs disagree with the inventory object's. */
-function contradicts(mac: string | undefined, ips: string[], t: Target): boolean {
+/** True when the trace object's MAC, IPs or interface index disagree with the inventory object's. */
+function contradicts(mac: string | undefined, ips: string[], t: Target, ifIndex?: number): boolean {
+  const theirIf = (t as { ifIndex?: unknown }).ifIndex;
+  if (ifIndex !== undefined && typeof theirIf === "number" && theirIf !== ifIndex) return true;
   const a = addrsOf(t);
   const k = macKey(mac);
   if (k && a.macs.length && !a.macs.includes(k)) return true;
@@ -59,13 +61,24 @@ function contradicts(mac: string | undefined, ips: string[], t: Target): boolean
   return mine.length > 0 && theirs.length > 0 && !mine.some((x) => theirs.includes(x));
 }
 
+/**
+ * False when the trace says the port is something the inventory object cannot be: an uplink port is an external
+ * NIC (on l2bridge/transparent switches the host vNIC carries the uplink's MAC, so the MAC alone cannot tell),
+ * and a vNIC port is never a physical NIC.
+ */
+function fits(kind: PortKind | NicKind | undefined, r: LookupResult): boolean {
+  if (kind === undefined || kind === "unknown") return true;
+  if (kind === "external" || kind === "physical" || kind === "virtual") return r.kind === "external-nic";
+  return r.kind !== "external-nic";
+}
+
 /** First hit of a list of tries, each (trace value, lookup, weak?). */
-function firstHit(tries: [string | undefined, (v: string) => LookupResult | null, boolean][], mac: string | undefined, ips: string[]): Owner | undefined {
+function firstHit(tries: [string | undefined, (v: string) => LookupResult | null, boolean][], mac: string | undefined, ips: string[], kind?: PortKind | NicKind, ifIndex?: number): Owner | undefined {
   for (const [v, f, weak] of tries) {
     if (!v) continue;
     const r = f(v);
-    if (!r) continue;
-    if (weak && contradicts(mac, ips, r.target)) continue;
+    if (!r || !fits(kind, r)) continue;
+    if (weak && contradicts(mac, ips, r.target, ifIndex)) continue;
     return toOwner(r, v);
   }
   return undefined;
@@ -140,7 +153,7 @@ function joinPort(p: TopoPort, L: InventoryLookup, ctx: LookupContext, stats: Jo
     [p.portFriendlyName && !GENERIC_PORT_NAMES.has(lc(p.portFriendlyName)) ? p.portFriendlyName : undefined, name, true],
     [p.adapter, name, true],
   ];
-  const o = firstHit(tries, p.mac, p.ips);
+  const o = firstHit(tries, p.mac, p.ips, p.kind, p.kind === "host-vnic" || p.kind === "external" ? p.ifIndex : undefined);
   if (!o) return;
   p.owner = o;
   stats.matched++;
@@ -179,8 +192,7 @@ function joinNic(n: TopoNic, t: Topology, inv: Inventory, L: InventoryLookup, st
     [named, (v) => L.find(v, ctx), true],
     [n.kind === "virtual" || n.ifIndex === undefined ? undefined : String(n.ifIndex), byIf, true],
   ];
-  // An IP join must not take a host's address for a router's (many hosts share the gateway's MAC).
-  const o = firstHit(tries, n.mac, n.ips);
+  const o = firstHit(tries, n.mac, n.ips, n.kind, n.ifIndex);
   if (!o) return;
   n.owner = o;
   stats.matched++;

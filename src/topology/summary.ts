@@ -68,10 +68,10 @@ function containers(t: Topology, inv?: Inventory): TopoContainer[] {
   for (const sw of t.switches) {
     sw.ports.forEach((p, i) => {
       const target = p.owner ? ownerTargets.get(p.owner) : undefined;
-      const ep = p.owner && (p.owner.kind === "container" || p.owner.kind === "endpoint") ? (target as InvEndpoint) : undefined;
+      const ep = target && "friendlyNames" in target && "policies" in target ? (target as InvEndpoint) : undefined;
       if (p.kind !== "container-vnic" && !(ep && !ep.isHost)) return;
       const c: TopoContainer = { origin: p.owner ? "both" : "trace", switch: sw.name };
-      if (ep && "endpointId" in ep) {
+      if (ep) {
         seenEp.add(ep);
         if (ep.containerName) c.name = ep.containerName;
         if (ep.containerId) c.id = ep.containerId;
@@ -80,7 +80,7 @@ function containers(t: Topology, inv?: Inventory): TopoContainer[] {
         if (ep.networkName) c.network = ep.networkName;
         const ct = inv?.containers.find((x) => (ep.containerId && x.id === ep.containerId) || (ep.containerName && x.name === ep.containerName));
         if (ct) seenCt.add(ct);
-      } else if (p.owner && target && "endpointIds" in target) {
+      } else if (target && "endpointIds" in target && "vNicNames" in target) {
         const ct = target as InvContainer;
         seenCt.add(ct);
         if (ct.name) c.name = ct.name;
