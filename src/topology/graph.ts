@@ -123,13 +123,14 @@ export function topologyGraph(t: Topology): TopoGraph {
     const nicDetails = trim([p.nic && p.nic !== p.nicFriendlyName ? p.nic : undefined, p.mac && `MAC ${p.mac}`, p.ips.length ? `IP ${p.ips.join(", ")}` : undefined, p.ifIndex !== undefined ? `ifIndex ${p.ifIndex}` : undefined]);
     if (p.kind === "container-vnic" || p.kind === "vm" || p.kind === "unknown") {
       const vnic = `s${gi}p${row}n`;
-      nodes.push({ id: vnic, kind: "vnic", column: 1, group: gi, row, network, color, label: p.nicFriendlyName ?? p.adapter ?? p.nic ?? "vNIC", details: nicDetails });
+      const label = p.nicFriendlyName ?? p.adapter ?? p.nic ?? "vNIC";
+      nodes.push({ id: vnic, kind: "vnic", column: 1, group: gi, row, network, color, label, details: p.adapter && p.adapter !== label ? [p.adapter, ...nicDetails] : nicDetails });
       edges.push({ from: vnic, to: id });
       if (p.kind !== "unknown") {
         const o = p.owner;
         const isCt = p.kind === "container-vnic";
         const name = isCt
-          ? o?.container ?? (o && (o.kind === "container" || o.kind === "endpoint") ? o.label : undefined) ?? (p.nicFriendlyName && /^[0-9a-f]{12,64}$/i.test(p.nicFriendlyName) ? `container ${p.nicFriendlyName}` : `container (${p.adapter ?? p.nicFriendlyName ?? "?"})`)
+          ? o?.container ?? (o && (o.kind === "container" || o.kind === "endpoint") ? o.label : undefined) ?? (p.nicFriendlyName && /^[0-9a-f]{12,64}$/i.test(p.nicFriendlyName) ? `container ${p.nicFriendlyName}` : p.compartment !== undefined ? `container in compartment ${p.compartment}` : `container (${p.nicFriendlyName ?? p.adapter ?? "?"})`)
           : p.vmName ?? o?.label ?? `VM ${p.nic?.split("--")[0] ?? p.nicFriendlyName ?? "?"}`;
         const ct = t.containers.find((c) => c.inTrace?.switch === sw.name && c.inTrace.port === row) ?? t.containers.find((c) => c.switch === sw.name && c.port !== undefined && c.port === p.port);
         const cid = `s${gi}p${row}c`;
