@@ -136,7 +136,7 @@ export function topologyGraph(t: Topology): TopoGraph {
         const cid = `s${gi}p${row}c`;
         nodes.push({
           id: cid, kind: isCt ? "container" : "vm", column: 0, group: gi, row, network, color, label: name,
-          details: trim([ct?.id && ct.name ? `id ${short(ct.id)}` : undefined, (ct?.compartment ?? p.compartment) !== undefined ? `compartment ${ct?.compartment ?? p.compartment}` : undefined, ct?.endpoint ? `endpoint ${ct.endpoint}` : undefined, p.mirrors ? `mirrors ${p.mirrors}` : undefined]),
+          details: trim([ct?.id && ct.name ? `id ${short(ct.id)}` : undefined, (ct?.compartment ?? p.compartment) !== undefined && !name.includes("compartment") ? `compartment ${ct?.compartment ?? p.compartment}` : undefined, ct?.endpoint ? `endpoint ${ct.endpoint}` : undefined, p.mirrors ? `mirrors ${p.mirrors}` : undefined]),
         });
         edges.push({ from: cid, to: vnic });
       }
@@ -201,11 +201,9 @@ export function topologyDot(t: Topology, g: TopoGraph = topologyGraph(t)): strin
     L.push("  }");
   });
   for (const n of g.nodes) if (n.group !== -1 && n.column !== 2) L.push(nodeLine(n, "  "));
-  // Port → switch edges do not rank (the switch sits beside its ports).
+  // A port belongs to its switch by sitting in the switch's cluster: no port → switch edges (they only tangle).
   const switches = new Set(g.nodes.filter((n) => n.kind === "switch").map((n) => n.id));
-  for (const e of g.edges) {
-    L.push(switches.has(e.to) ? `  ${e.from} -> ${e.to} [constraint=false, arrowhead=none, style=dashed, color="#999999"];` : `  ${e.from} -> ${e.to};`);
-  }
+  for (const e of g.edges) if (!switches.has(e.to)) L.push(`  ${e.from} -> ${e.to};`);
   L.push("}");
   return L.join("\n") + "\n";
 }
