@@ -1,10 +1,11 @@
 /**
  * Address-free fingerprints of a packet, for two jobs:
  *   - sighting identity of NDIS/VMSwitch captures (netsh): the same frame seen again at another vSwitch port or
- *     host NIC is the same key + the same fingerprint within a few milliseconds. TTL/hop limit, checksums, MACs
- *     and VLAN tags are left out (they change hop by hop, and checksum offload fills them in late);
+ *     host NIC is the same key + the same fingerprint within a few milliseconds. TTL/hop limit, checksums, the
+ *     IPv4 id, MACs and VLAN tags are left out (they change hop by hop, checksum offload fills them in late, WFP
+ *     zeroes the id in its drop reports);
  *   - NAT pairing without WinNat events: a packet whose addresses/ports were rewritten keeps its fingerprint
- *     (IP id and length, TCP sequence/ack/flags/window, UDP length, ICMP type/code/sequence, the first 32 payload
+ *     (IP length and id, TCP sequence/ack/flags/window, UDP length, ICMP type/code/sequence, the first 32 payload
  *     bytes).
  */
 import type { Dissection } from "../packets/mod.js";
@@ -25,11 +26,14 @@ function payload(d: Dissection, h: number, from: number): number {
   return h;
 }
 
-/** Fingerprint of a keyed IP packet (k from extractKey). */
+/**
+ * Fingerprint of a keyed IP packet (k from extractKey), without the IPv4 id: WFP's drop reports show the
+ * packet with id and checksum zeroed, and sightings are told apart by time and observation point anyway.
+ */
 export function fingerprint(d: Dissection, k: PacketKey): number {
   let h = 0x811c9dc5 | 0;
   const ip = d.start[k.ip];
-  if (d.proto[k.ip] === Proto.Ipv4) h = mix(mix(mix(h, d.u16(ip + 2)), d.u16(ip + 4)), (d.u16(ip + 6) << 8) | d.u8(ip + 9));
+  if (d.proto[k.ip] === Proto.Ipv4) h = mix(mix(h, d.u16(ip + 2)), d.u8(ip + 9));
   else h = mix(mix(h, d.u16(ip + 4)), d.u8(ip + 6));
   const tr = k.transport;
   if (tr < 0) return payload(d, h, d.hdrEnd[k.ip]) >>> 0;
@@ -44,6 +48,11 @@ export function fingerprint(d: Dissection, k: PacketKey): number {
     h = mix(mix(h, d.u16(t)), k.kind === 3 ? d.u16(t + 6) : d.u32(t + 4));
   }
   return payload(d, h, d.hdrEnd[tr]) >>> 0;
+}
+
+/** The fingerprint for NAT pairing: with the IPv4 id, which NAT keeps and two different senders rarely share. */
+export function natFingerprint(d: Dissection, k: PacketKey, fp: number): number {
+  return d.proto[k.ip] === Proto.Ipv4 ? mix(fp, d.u16(d.start[k.ip] + 4) + 1) >>> 0 : fp;
 }
 
 /** Fingerprint of a frame with no flow key (LLDP, STP …): bytes after the link header, and the length. */

@@ -13,8 +13,8 @@ import type { FlowsResult } from "./types.js";
 export interface ReadFlowsOptions extends FlowTableOptions {
   /** Only packet records matching this display filter count (as `wnvtrace export -Y`). */
   readonly filter?: PacketFilter | null;
-  /** Called now and then with the input bytes consumed. */
-  readonly onProgress?: (bytes: number) => void;
+  /** Called now and then with the input bytes consumed and the file size. */
+  readonly onProgress?: (bytes: number, total: number) => void;
   /** Options of the PacketReader made for a path or bytes (prescan progress …). */
   readonly reader?: Omit<PacketReaderOptions, "onRecord">;
 }
@@ -41,7 +41,7 @@ export function readFlows(input: string | Uint8Array, o: ReadFlowsOptions = {}):
     const filter = o.filter ?? null;
     let n = 0;
     for (let p = reader.next(); p; p = reader.next()) {
-      if (o.onProgress && (++n & 0xfff) === 0) o.onProgress(reader.decoder.reader.progress);
+      if (o.onProgress && (++n & 0xfff) === 0) o.onProgress(reader.decoder.reader.progress, reader.decoder.reader.fileSize);
       dis.run(d, p.bytes, p.originalLength, p.linkType);
       if (filter && !filter(d, p)) continue;
       table.add(p, d);

@@ -21,7 +21,7 @@ export function sortFlows(flows: readonly Flow[], by: FlowSort): Flow[] {
 export function selectFlows(flows: readonly Flow[], proto: FlowProtoFilter | undefined): Flow[] {
   if (!proto) return [...flows];
   if (proto === "icmp") return flows.filter((f) => f.protocol === "icmp" || f.protocol === "icmpv6");
-  if (proto === "dns") return flows.filter((f) => (f.dnsTransactions ?? 0) > 0);
+  if (proto === "dns") return flows.filter((f) => (f.dns?.transactions ?? 0) > 0);
   return flows.filter((f) => f.protocol === proto);
 }
 

@@ -6,11 +6,16 @@
  *   - pktmon: the first appearance of each (PktGroupId, PktNumber) — the rule `wnvtrace export` uses, so flows
  *     agree with tshark on the exported pcapng. Later appearances are repeats (remembered for the last 65,536
  *     packets, as the exporter does);
- *   - NDIS 1001 / VMSwitch 1003 (netsh, NetEventSession): a sighting is a repeat when a sighting with the same
- *     flow key and the same fingerprint (IP id and length, transport header without ports/checksum, first 32
- *     payload bytes; not TTL, checksums, MACs or VLAN tags) came less than 5 ms earlier. So a frame seen at the
- *     container's vSwitch port, the host vNIC and the physical NIC counts once, and a TCP retransmission (new IP
- *     id, later than 5 ms) counts again;
+ *   - NDIS 1001 / VMSwitch 1003 (netsh, NetEventSession), and pktmon captures whose appearances are not linked
+ *     (AppearanceCount 0: older pktmon gives every component's sighting its own PktGroupId, so the exporter's
+ *     rule keeps them all): a sighting is a repeat when a sighting with the same flow key and the same
+ *     fingerprint (IP length, transport header without ports/checksum, first 32 payload bytes; not TTL, IPv4 id,
+ *     checksums, MACs or VLAN tags) came less than 5 ms earlier, unless it is seen again at the observation point
+ *     where the packet was first seen (vSwitch port and direction, NDIS interface and direction, pktmon
+ *     component/edge/direction) — then it is another packet with the same bytes (a duplicate, a quick
+ *     retransmission) — and unless it is a pktmon drop report (WFP reports one packet once per filter that
+ *     dropped it, at one point). So a frame seen at the container's vSwitch port, the host vNIC and the physical
+ *     NIC counts once, and so does a packet the stack's WFP layer reports several times;
  *   - a repeat sighting whose 5-tuple differs from the first (pktmon: NAT rewrote it between two components) is
  *     counted once in the flow of that 5-tuple too, and is evidence that the two flows are two views of one
  *     conversation (NAT pairing);
@@ -29,7 +34,7 @@ import type { Dissection, PacketRecord } from "../packets/mod.js";
 import { Proto, macText } from "../packets/mod.js";
 import { filetimeToIso } from "../bytes/time.js";
 import { FlowIndex, Kind, KEY_WORDS, PacketKey, addrText, canonical, extractKey, hashWords } from "./key.js";
-import { fingerprint, frameFingerprint } from "./fingerprint.js";
+import { fingerprint, frameFingerprint, natFingerprint } from "./fingerprint.js";
 import { TcpConn } from "./tcp.js";
 import { DnsTracker } from "./dns.js";
 import type { WinNatSession } from "./winnat.js";
@@ -46,11 +51,13 @@ const NAT_MATCH_TICKS = 100_000;
 const FINGERPRINTS = 1 << 15;
 
 export const DEDUP_RULE =
-  "pktmon: first appearance of each (PktGroupId, PktNumber); NDIS/VMSwitch: a sighting with the same flow key and fingerprint " +
-  "(IP id/length, transport header without ports/checksums, first 32 payload bytes) within 5 ms of an earlier one is a repeat; " +
+  "pktmon: first appearance of each (PktGroupId, PktNumber); NDIS/VMSwitch and pktmon without appearance numbers (AppearanceCount 0): a sighting with the same flow key and fingerprint " +
+  "(IP length, transport header without ports/checksums, first 32 payload bytes) within 5 ms of an earlier one is a repeat unless seen again at the point where it was first seen; " +
   "a repeat with another 5-tuple (NAT) counts once in that flow too; tunnel outer headers are views of the inner flow";
 
 class Sighting {
+  /** Observation point where the packet was first seen (content-identified sightings only). */
+  point = -1;
   flow: FlowState | null = null;
   others: FlowState[] | null = null;
   tunnel = false;
@@ -176,8 +183,12 @@ export class FlowTable {
     this.sessions.push(s);
   }
 
-  /** One packet record, already dissected into `d`. */
-  add(p: PacketRecord, d: Dissection): void {
+  /**
+   * One packet record, already dissected into `d`. Returns whether this sighting was counted (in a flow, or as
+   * a new packet without a flow): writing exactly the counted sightings to pcapng gives tshark the packets the
+   * flows count.
+   */
+  add(p: PacketRecord, d: Dissection): boolean {
     this.records++;
     const ticks = p.ticks;
     if (this.firstTicks < 0) this.firstTicks = ticks;
@@ -187,7 +198,7 @@ export class FlowTable {
     let s: Sighting | undefined;
     let fp = 0;
     let isNew = false;
-    if (m) {
+    if (m && m.appearance !== 0) {
       const id = m.pktNumber === 1 ? m.groupId : `${m.groupId}:${m.pktNumber}`;
       s = this.pktmonSeen.get(id);
       if (!s) {
@@ -203,9 +214,13 @@ export class FlowTable {
         id = ((hashWords(k.words) ^ (k.reversed ? 0x9e3779b9 : 0)) & 0x1fffff) * 4294967296 + fp;
       } else id = (frameFingerprint(d, p.originalLength) & 0x1fffff) * 4294967296 + (keyed ? hashWords(k.words) : 0x7f4a7c15);
       s = this.netshSeen.get(id);
-      if (!s || Math.abs(ticks - s.ticks) > REPEAT_TICKS) {
+      const at = observationPoint(p);
+      // Seen again where it entered (not a pktmon drop report, which WFP repeats per filter): another packet.
+      const again = s !== undefined && s.point === at && !(m && m.drop);
+      if (!s || Math.abs(ticks - s.ticks) > REPEAT_TICKS || again) {
         s = new Sighting();
         isNew = true;
+        s.point = at;
         this.netshSeen.set(id, s);
         if (this.netshSeen.size > SIGHTING_WINDOW) this.netshSeen.delete(this.netshSeen.keys().next().value as number);
       }
@@ -215,7 +230,7 @@ export class FlowTable {
     if (!keyed) {
       if (isNew) this.unkeyed++;
       else this.repeats++;
-      return;
+      return isNew;
     }
     let f = this.flowFor(k, d, ticks);
     const fromA = !k.reversed === f.aIsLow;
@@ -235,7 +250,7 @@ export class FlowTable {
     if (counted) {
       this.count(f, fromA, p.originalLength, ticks);
       f = this.analyse(f, k, d, p, fromA, ticks);
-      if (this.natByPayload && k.ip >= 0 && f.kind !== Kind.IpOther) this.payloadMatch(f, k, fp !== 0 ? fp : fingerprint(d, k), ticks);
+      if (this.natByPayload && k.ip >= 0 && f.kind !== Kind.IpOther) this.payloadMatch(f, k, natFingerprint(d, k, fp !== 0 ? fp : fingerprint(d, k)), ticks);
     } else this.repeats++;
     if (k.tunnel >= 0 && !s.tunnel) {
       s.tunnel = true;
@@ -247,6 +262,7 @@ export class FlowTable {
       const r = m.dropReasonName ?? String(m.dropReason);
       (f.dropReasons ??= {})[r] = ((f.dropReasons ??= {})[r] ?? 0) + 1;
     }
+    return counted;
   }
 
   // ---- flows ---------------------------------------------------------------------------------------------
@@ -658,11 +674,17 @@ export class FlowTable {
     }
     for (const p of pairs) number.set(p.outside, number.get(p.inside) ?? 0);
     const dns = this.dns.transactions((i) => number.get(this.flows[i]) ?? 0, new Map(pairs.map((p) => [p.outside.index, p.inside.index])));
-    const perFlow = new Map<number, number>();
-    for (const t of dns) perFlow.set(t.flowId, (perFlow.get(t.flowId) ?? 0) + 1);
+    const perFlow = new Map<number, { transactions: number; unanswered: number; errors: number }>();
+    for (const t of dns) {
+      let c = perFlow.get(t.flowId);
+      if (!c) perFlow.set(t.flowId, (c = { transactions: 0, unanswered: 0, errors: 0 }));
+      c.transactions++;
+      if (t.status === "unanswered") c.unanswered++;
+      if (t.status === "error") c.errors++;
+    }
     for (const f of out) {
-      const n = perFlow.get(f.id);
-      if (n) (f as { dnsTransactions?: number }).dnsTransactions = n;
+      const c = perFlow.get(f.id);
+      if (c) (f as { dns?: Flow["dns"] }).dns = c;
     }
     for (const p of pairs) p.outside.mergedInto = null;
     return {
@@ -723,6 +745,18 @@ export class FlowTable {
     }
     return r;
   }
+}
+
+/**
+ * Where a sighting was made, as a number: pktmon component, edge and direction; VMSwitch source port and
+ * direction; NDIS interface and direction.
+ */
+function observationPoint(p: PacketRecord): number {
+  const dir = p.direction === "in" ? 1 : p.direction === "out" ? 2 : 3;
+  if (p.pktmon) return ((p.pktmon.componentId * 4096 + (p.pktmon.edgeId & 0xfff)) * 8 + (p.pktmon.dirTag & 7)) * 4;
+  if (p.vmswitch) return (p.vmswitch.sourcePortId * 8 + dir) * 4 + 1;
+  if (p.ndis) return (p.ndis.lowerIfIndex * 8 + dir) * 4 + 2;
+  return 3;
 }
 
 /** Multicast, limited broadcast, or (a guess without the prefix length) a directed broadcast x.x.x.255. */

@@ -166,8 +166,8 @@ export interface Flow {
   readonly tcp?: TcpInfo;
   readonly echo?: EchoInfo;
   readonly arp?: ArpInfo;
-  /** DNS transactions carried by this flow (see FlowsResult.dns for all of them). */
-  readonly dnsTransactions?: number;
+  /** DNS transactions carried by this flow (FlowsResult.dns lists them): how many, unanswered, answered with an error rcode. */
+  readonly dns?: { readonly transactions: number; readonly unanswered: number; readonly errors: number };
   readonly icmpErrors?: IcmpErrorNote[];
   /** Packets of the flow that pktmon reported dropped (once per packet), by drop reason. */
   readonly drops?: { readonly packets: number; readonly reasons: Record<string, number> };
