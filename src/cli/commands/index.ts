@@ -10,6 +10,7 @@ import { registerPackets } from "./packets-cmd.js";
 import { registerExport } from "./export-cmd.js";
 import { registerLab } from "./lab-cmd.js";
 import { registerInventory } from "./inventory-cmd.js";
+import { registerFlows } from "./flows-cmd.js";
 import { registerTopology } from "./topology-cmd.js";
 import { registerFollow } from "./follow-cmd.js";
 
@@ -18,4 +19,4 @@ export { warnProblems, collect, intArg } from "../util.js";
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerInfo, registerEvents, registerPackets, registerExport, registerInventory, registerTopology, registerFollow, registerDemo, registerLab];
+export const COMMANDS: RegisterCommand[] = [registerInfo, registerEvents, registerPackets, registerExport, registerInventory, registerFlows, registerTopology, registerFollow, registerDemo, registerLab];
