@@ -29,9 +29,9 @@
  */
 import type { PacketRecord, PktmonComponents } from "../packets/mod.js";
 import { Dissection, newDissecter, summarize } from "../packets/mod.js";
-import type { Change, Fate, Flavor, Hop, HopKind, HopWhere, Journey, Rewrite } from "./types.js";
-import type { FrameFacts } from "./facts.js";
-import { describeFacts, diffFacts, frameFacts, frameHash, natInvariantHash, sameBytes, sameFrame } from "./facts.js";
+import type { Change, Fate, Flavor, Hop, HopFrame, HopKind, HopWhere, Journey, Rewrite } from "./types.js";
+import type { FrameFacts, PacketDescription } from "./facts.js";
+import { addressed, describeFacts, diffFacts, frameFacts, frameHash, natInvariantHash, sameBytes, sameFrame } from "./facts.js";
 import { HopNamer, TraceNames, componentSwitch, isVfp } from "./names.js";
 import { dropExplanation, dropReasonName } from "./reasons.js";
 import { IsoClock } from "./clock.js";
@@ -56,6 +56,11 @@ export interface VmsEvent {
   switchF: string;
   /** 54/55. */
   dropReason: number;
+  /**
+   * An object that stands for the event's names (same object ⇔ same NIC/switch names): hops at the same place
+   * share one `where` object. null: no such identity (a fresh `where` per hop).
+   */
+  place: object | null;
 }
 
 export interface JourneyBuilderOptions {
@@ -103,7 +108,11 @@ interface Group {
   j: Open | null;
   key: number;
   hi: number;
-  nbl: string;
+  lo: number;
+  /** "0x…" text of the NBL address, made when the journey is finished. */
+  text: string;
+  /** Every hop of this traversal (switch-in, switch-outs, drops), for 58 matching and NBL texts. */
+  hops: Hop[];
   switchName: string;
   /** Index of the switch-in hop (-1: the traversal started before the capture). */
   inHop: number;
@@ -135,7 +144,8 @@ interface Link {
 interface Open {
   id: number;
   flavor: Flavor;
-  key: string;
+  /** The journey key, or the NBL traversal it is named after (its text is made when the journey is finished). */
+  key: string | Group;
   hops: Hop[];
   start: number;
   last: number;
@@ -151,6 +161,14 @@ interface Open {
   done: boolean;
 }
 
+/** Shared by every hop without changes (never mutated: a hop with changes gets its own array). */
+const NO_CHANGES = Object.freeze([]) as unknown as Change[];
+const NO_REWRITES: Rewrite[] = [];
+/** Shared empty lists of an open journey (replaced by its own array on first use; never pushed to). */
+const NONE_S: string[] = [];
+const NONE_N: number[] = [];
+const NONE_G: never[] = [];
+
 const VMS_IN = new Set([56, 240]);
 const VMS_ROUTE = new Set([57, 242]);
 const VMS_OUT = new Set([58, 241]);
@@ -162,8 +180,11 @@ function nicAgree(a: string, b: string): boolean {
   return !a || !b || a === b || a.toLowerCase() === b.toLowerCase();
 }
 
+const HEX2: string[] = [];
+for (let i = 0; i < 256; i++) HEX2.push(i.toString(16).padStart(2, "0"));
+
 function nblText(hi: number, lo: number): string {
-  return "0x" + (hi >>> 0).toString(16).padStart(8, "0") + (lo >>> 0).toString(16).padStart(8, "0");
+  return "0x" + HEX2[(hi >>> 24) & 255] + HEX2[(hi >>> 16) & 255] + HEX2[(hi >>> 8) & 255] + HEX2[hi & 255] + HEX2[(lo >>> 24) & 255] + HEX2[(lo >>> 16) & 255] + HEX2[(lo >>> 8) & 255] + HEX2[lo & 255];
 }
 
 export class JourneyBuilder {
@@ -195,12 +216,21 @@ export class JourneyBuilder {
   private nextId = 0;
   private now = 0;
   private nextSweep = 0;
+  /** Shared `where` objects per place: VmSwitch events (by kind and names), NDIS interfaces (ifIndex × direction). */
+  private readonly vmsPlaces = [new WeakMap<object, HopWhere>(), new WeakMap<object, HopWhere>(), new WeakMap<object, HopWhere>(), new WeakMap<object, HopWhere>(), new WeakMap<object, HopWhere>()];
+  private readonly ndisPlaces = new Map<number, HopWhere>();
   /** Hop kind and where per pktmon (component, edge, dirTag, drop). */
   private readonly pmPlaces = new Map<number, { kind: HopKind; where: HopWhere; switchName: string | undefined }>();
 
-  // finalization scratch
+  // finalization scratch: the distinct frames of the journey being finished, their facts and summaries
   private readonly dis = newDissecter();
   private readonly d = new Dissection();
+  private readonly fBytes: (Uint8Array | null)[] = new Array(16).fill(null);
+  private readonly fFacts: (FrameFacts | null)[] = new Array(16).fill(null);
+  private readonly fSummary: (string | undefined)[] = new Array(16).fill(undefined);
+  private fN = 0;
+  private desc: PacketDescription | null = null;
+  private described = false;
 
   constructor(emit: (j: Journey) => void, o: JourneyBuilderOptions = {}) {
     this.emitFn = emit;
@@ -266,9 +296,9 @@ export class JourneyBuilder {
 
   // ---- journeys ------------------------------------------------------------------------------------------
 
-  private newJourney(flavor: Flavor, key: string, hop: Hop): Open {
+  private newJourney(flavor: Flavor, key: string | Group, hop: Hop): Open {
     const j: Open = {
-      id: ++this.nextId, flavor, key, hops: [], start: hop.ticks, last: hop.ticks, nbls: [], groups: [], frameKeys: [], invKeys: [],
+      id: ++this.nextId, flavor, key, hops: [], start: hop.ticks, last: hop.ticks, nbls: NONE_S, groups: NONE_G, frameKeys: NONE_N, invKeys: NONE_N,
       pktKey: null, lastAppearance: 0, waiting: 0, matched: false, done: false,
     };
     this.open.set(j.id, j);
@@ -286,43 +316,62 @@ export class JourneyBuilder {
   }
 
   private hop(kind: HopKind, ticks: number, cpu: number, where: HopWhere, eventId: number): Hop {
-    return { index: 0, parent: -1, kind, ticks, time: "", latencyTicks: 0, cpu, where, eventIds: [eventId], changes: [] };
+    return { index: 0, parent: -1, kind, ticks, time: "", latencyTicks: 0, cpu, where, eventIds: [eventId], changes: NO_CHANGES };
   }
 
-  private register(j: Open, hop: Hop, bytes: Uint8Array, cpu: number): void {
-    const h = frameHash(bytes);
-    this.byFrame.set(h, { j, hop: hop.index, ticks: hop.ticks, bytes, cpu });
-    j.frameKeys.push(h);
-    const inv = natInvariantHash(bytes);
-    if (inv) {
-      this.byInv.set(inv, { j, hop: hop.index, ticks: hop.ticks, bytes, cpu });
-      j.invKeys.push(inv);
+  /** Remembers the frame a hop showed (and, for frames the host received, their NAT-invariant key) for later sightings. */
+  private register(j: Open, hop: Hop, bytes: Uint8Array, hash = frameHash(bytes)): void {
+    if (this.remember(this.byFrame, j, hop, bytes, hash)) {
+      if (j.frameKeys === NONE_N) j.frameKeys = [hash];
+      else j.frameKeys.push(hash);
     }
+    // WinNAT rewrites what the host received (a 1001 Receive) into what it sends (a 1001 Send).
+    if (hop.kind === "nic-recv") {
+      const inv = natInvariantHash(bytes);
+      if (inv && this.remember(this.byInv, j, hop, bytes, inv)) {
+        if (j.invKeys === NONE_N) j.invKeys = [inv];
+        else j.invKeys.push(inv);
+      }
+    }
+  }
+
+  /** Points key `k` at this hop; true when the key is new for the journey (it must forget it when done). */
+  private remember(m: Map<number, Link>, j: Open, hop: Hop, bytes: Uint8Array, k: number): boolean {
+    const l = m.get(k);
+    if (l && l.j === j) {
+      l.hop = hop.index;
+      l.ticks = hop.ticks;
+      l.bytes = bytes;
+      l.cpu = hop.cpu;
+      return false;
+    }
+    m.set(k, { j, hop: hop.index, ticks: hop.ticks, bytes, cpu: hop.cpu });
+    return true;
   }
 
   /** Joins a sighting to the open journey that last showed the same frame (or, with `nat`, the same NAT-invariant key), or starts one. */
-  private linkOrNew(hop: Hop, bytes: Uint8Array | null, nat: boolean, key: () => string): Open {
-    if (bytes) {
-      const l = this.byFrame.get(frameHash(bytes));
-      if (l && !l.j.done && hop.ticks - l.ticks <= this.window && sameFrame(l.bytes, bytes)) {
-        this.stats.linkedByBytes++;
-        this.attach(l.j, hop, l.hop);
-        this.register(l.j, hop, bytes, hop.cpu);
-        return l.j;
-      }
-      if (nat) {
-        const inv = natInvariantHash(bytes);
-        const m = inv ? this.byInv.get(inv) : undefined;
-        if (m && !m.j.done && hop.ticks - m.ticks <= this.window) {
-          this.stats.linkedByNat++;
-          this.attach(m.j, hop, m.hop);
-          this.register(m.j, hop, bytes, hop.cpu);
-          return m.j;
-        }
+  private linkOrNew(hop: Hop, bytes: Uint8Array | null, nat: boolean, key: string | Group): Open {
+    if (!bytes) return this.newJourney("netsh", key, hop);
+    const hash = frameHash(bytes);
+    const l = this.byFrame.get(hash);
+    if (l && !l.j.done && hop.ticks - l.ticks <= this.window && sameFrame(l.bytes, bytes)) {
+      this.stats.linkedByBytes++;
+      this.attach(l.j, hop, l.hop);
+      this.register(l.j, hop, bytes, hash);
+      return l.j;
+    }
+    if (nat) {
+      const inv = natInvariantHash(bytes);
+      const m = inv ? this.byInv.get(inv) : undefined;
+      if (m && !m.j.done && hop.ticks - m.ticks <= this.window) {
+        this.stats.linkedByNat++;
+        this.attach(m.j, hop, m.hop);
+        this.register(m.j, hop, bytes, hash);
+        return m.j;
       }
     }
-    const j = this.newJourney("netsh", key(), hop);
-    if (bytes) this.register(j, hop, bytes, hop.cpu);
+    const j = this.newJourney("netsh", key, hop);
+    this.register(j, hop, bytes, hash);
     return j;
   }
 
@@ -331,6 +380,15 @@ export class JourneyBuilder {
   }
 
   // ---- netsh: VmSwitch events ----------------------------------------------------------------------------
+
+  /** The `where` of a VmSwitch event's place (0 switch-in, 1 switch-out, 2 58-only, 3 drop 54, 4 drop 55), shared per place. */
+  private vmsWhere(slot: number, e: VmsEvent, make: () => HopWhere): HopWhere {
+    if (!e.place) return make();
+    const m = this.vmsPlaces[slot];
+    let w = m.get(e.place);
+    if (!w) m.set(e.place, (w = make()));
+    return w;
+  }
 
   /** A VmSwitch NBL (56/57/58/240–242) or drop (54/55) event. */
   vmswitch(e: VmsEvent): void {
@@ -366,16 +424,23 @@ export class JourneyBuilder {
 
   private commitIn(p: Pending, bytes: Uint8Array | null): void {
     const g = p.group;
-    const j = this.linkOrNew(p.hop, bytes, false, () => `nbl ${g.nbl}`);
+    const j = this.linkOrNew(p.hop, bytes, false, g);
     this.joinGroup(j, g, p.hop.index);
   }
 
   private joinGroup(j: Open, g: Group, inHop: number): void {
     g.j = j;
     g.inHop = inHop;
-    j.groups.push(g);
-    j.nbls.push(g.nbl);
+    if (j.groups === NONE_G) j.groups = [g];
+    else j.groups.push(g);
     if (!g.routed && !g.superseded) j.waiting++;
+  }
+
+  /** A new NBL traversal (the map now points at it). */
+  private newGroup(e: VmsEvent, routed: boolean, first: Hop): Group {
+    const g: Group = { j: null, key: e.nblKey, hi: e.nblHi, lo: e.nblLo, text: "", hops: [first], switchName: e.switchName, inHop: -1, last: e.ticks, routed, undelivered: 0, superseded: false };
+    this.byNbl.set(e.nblKey, g);
+    return g;
   }
 
   private group(e: VmsEvent): Group | null {
@@ -401,26 +466,24 @@ export class JourneyBuilder {
       old.superseded = true;
       if (old.j && !old.j.done) old.j.waiting -= (old.routed ? 0 : 1) + old.undelivered;
     }
-    const nbl = nblText(e.nblHi, e.nblLo);
-    const g: Group = { j: null, key: e.nblKey, hi: e.nblHi, nbl, switchName: e.switchName, inHop: -1, last: e.ticks, routed: false, undelivered: 0, superseded: false };
-    this.byNbl.set(e.nblKey, g);
+    const w = this.vmsWhere(0, e, () => ({ switchName: e.switchName, switchFriendly: e.switchF, nic: e.nic, nicFriendly: e.nicF, direction: "in" }));
+    const h = this.hop("switch-in", e.ticks, e.cpu, w, e.id);
+    const g = this.newGroup(e, false, h);
     this.lastGroupByCpu.set(e.cpu, g);
-    const h = this.hop("switch-in", e.ticks, e.cpu, { switchName: e.switchName, switchFriendly: e.switchF, nic: e.nic, nicFriendly: e.nicF, direction: "in" }, e.id);
-    h.nbl = nbl;
     this.setPending({ cpu: e.cpu, tid: e.tid, ticks: e.ticks, nic: e.nic, hop: h, group: g, j: null });
   }
 
   private routed(e: VmsEvent): void {
     this.names.seen(e.nic, e.nicF, e.switchName, e.switchF);
     this.names.seen(e.srcNic, e.srcNicF, e.switchName, e.switchF);
-    const nbl = nblText(e.nblHi, e.nblLo);
-    const h = this.hop("switch-out", e.ticks, e.cpu, {
+    const w = this.vmsWhere(1, e, () => ({
       switchName: e.switchName, switchFriendly: e.switchF, nic: e.nic, nicFriendly: e.nicF, fromNic: e.srcNic, fromNicFriendly: e.srcNicF, direction: "out",
-    }, e.id);
-    h.nbl = nbl;
+    }));
+    const h = this.hop("switch-out", e.ticks, e.cpu, w, e.id);
     h.delivered = false;
     let g = this.group(e);
     if (g) {
+      g.hops.push(h);
       const j = g.j!;
       this.attach(j, h, g.inHop >= 0 ? g.inHop : j.hops.length - 1);
       if (!g.routed) {
@@ -428,10 +491,8 @@ export class JourneyBuilder {
         j.waiting--;
       }
     } else {
-      g = { j: null, key: e.nblKey, hi: e.nblHi, nbl, switchName: e.switchName, inHop: -1, last: e.ticks, routed: true, undelivered: 0, superseded: false };
-      this.byNbl.set(e.nblKey, g);
-      const j = this.newJourney("netsh", `nbl ${nbl}`, h);
-      this.joinGroup(j, g, -1);
+      g = this.newGroup(e, true, h);
+      this.joinGroup(this.newJourney("netsh", g, h), g, -1);
     }
     g.last = e.ticks;
     g.undelivered++;
@@ -445,9 +506,9 @@ export class JourneyBuilder {
     const g = this.group(e);
     if (g) {
       const j = g.j!;
-      for (let i = j.hops.length - 1; i >= 0; i--) {
-        const h = j.hops[i];
-        if (h.kind === "switch-out" && h.delivered === false && h.nbl === g.nbl && nicAgree(h.where.nic ?? "", e.nic)) {
+      for (let i = g.hops.length - 1; i >= 0; i--) {
+        const h = g.hops[i];
+        if (h.kind === "switch-out" && h.delivered === false && nicAgree(h.where.nic ?? "", e.nic)) {
           h.delivered = true;
           h.eventIds.push(e.id);
           g.undelivered--;
@@ -459,11 +520,11 @@ export class JourneyBuilder {
       }
     }
     // A 58 without its 57: the traversal's end is all we know.
-    const nbl = nblText(e.nblHi, e.nblLo);
-    const h = this.hop("switch-out", e.ticks, e.cpu, { switchName: e.switchName, switchFriendly: e.switchF, nic: e.nic, nicFriendly: e.nicF, direction: "out" }, e.id);
-    h.nbl = nbl;
+    const w = this.vmsWhere(2, e, () => ({ switchName: e.switchName, switchFriendly: e.switchF, nic: e.nic, nicFriendly: e.nicF, direction: "out" }));
+    const h = this.hop("switch-out", e.ticks, e.cpu, w, e.id);
     h.delivered = true;
     if (g) {
+      g.hops.push(h);
       this.attach(g.j!, h, g.inHop >= 0 ? g.inHop : g.j!.hops.length - 1);
       if (!g.routed) {
         g.routed = true;
@@ -471,23 +532,23 @@ export class JourneyBuilder {
       }
       g.last = e.ticks;
     } else {
-      const ng: Group = { j: null, key: e.nblKey, hi: e.nblHi, nbl, switchName: e.switchName, inHop: -1, last: e.ticks, routed: true, undelivered: 0, superseded: false };
-      this.byNbl.set(e.nblKey, ng);
-      this.joinGroup(this.newJourney("netsh", `nbl ${nbl}`, h), ng, -1);
+      const ng = this.newGroup(e, true, h);
+      this.joinGroup(this.newJourney("netsh", ng, h), ng, -1);
     }
   }
 
   private dropped(e: VmsEvent): void {
     const reasonName = dropReasonName(e.dropReason);
     const side = e.id === 54 ? "ingress" : "egress";
-    const h = this.hop("drop", e.ticks, e.cpu, { switchName: e.switchName, switchFriendly: e.switchF, nic: e.nic, nicFriendly: e.nicF, direction: side === "ingress" ? "in" : "out" }, e.id);
+    const w = this.vmsWhere(e.id === 54 ? 3 : 4, e, () => ({ switchName: e.switchName, switchFriendly: e.switchF, nic: e.nic, nicFriendly: e.nicF, direction: side === "ingress" ? "in" : "out" }));
+    const h = this.hop("drop", e.ticks, e.cpu, w, e.id);
     h.drop = { reason: e.dropReason, reasonName, side, location: `VmSwitch ${e.id}` };
     let g = this.lastGroupByCpu.get(e.cpu);
     if (g && (g.superseded || e.ticks - g.last > this.dropAdjacency || (g.switchName && e.switchName && g.switchName !== e.switchName))) g = undefined;
     const gj = g ? this.group({ ...e, nblKey: g.key, nblHi: g.hi }) : null;
     if (g && gj) {
       const j = gj.j!;
-      h.nbl = g.nbl;
+      g.hops.push(h);
       this.attach(j, h, g.inHop >= 0 ? g.inHop : j.hops.length - 1);
       if (!g.routed) {
         g.routed = true;
@@ -531,7 +592,7 @@ export class JourneyBuilder {
         this.commitIn(pd, p.bytes);
         return pd.group.j!;
       }
-      this.register(pd.j, h, p.bytes, p.cpu);
+      this.register(pd.j, h, p.bytes);
       if (p.ticks > pd.j.last) pd.j.last = p.ticks;
       return pd.j;
     }
@@ -541,14 +602,17 @@ export class JourneyBuilder {
     }, 1003);
     h.frame = this.frameOf(p);
     if (v.vlanId) h.vlan = v.vlanId;
-    return this.linkOrNew(h, p.bytes, false, () => `frame ${p.number}`);
+    return this.linkOrNew(h, p.bytes, false, `frame ${p.number}`);
   }
 
   private ndis(p: PacketRecord): Open {
     const n = p.ndis;
-    const h = this.hop(p.direction === "out" ? "nic-send" : "nic-recv", p.ticks, p.cpu, { ...(n ? { ifIndex: n.miniportIfIndex } : {}), direction: p.direction }, p.eventId);
+    const k = (n ? n.miniportIfIndex : -1) * 4 + (p.direction === "out" ? 1 : p.direction === "in" ? 2 : 3);
+    let w = this.ndisPlaces.get(k);
+    if (!w) this.ndisPlaces.set(k, (w = { ...(n ? { ifIndex: n.miniportIfIndex } : {}), direction: p.direction }));
+    const h = this.hop(p.direction === "out" ? "nic-send" : "nic-recv", p.ticks, p.cpu, w, p.eventId);
     h.frame = this.frameOf(p);
-    return this.linkOrNew(h, p.bytes, true, () => `frame ${p.number}`);
+    return this.linkOrNew(h, p.bytes, h.kind === "nic-send", `frame ${p.number}`);
   }
 
   // ---- pktmon ----------------------------------------------------------------------------------------------
@@ -596,7 +660,7 @@ export class JourneyBuilder {
   private pktmon(p: PacketRecord): Open {
     const m = p.pktmon!;
     if (m.appearance === 0) return this.zero(p);
-    const key = m.groupId + "/" + m.pktNumber;
+    const key = m.pktNumber === 1 ? m.groupId : m.groupId + "/" + m.pktNumber;
     const j = this.byPkt.get(key);
     if (j && !j.done && m.appearance > j.lastAppearance && m.appearance !== 1 && p.ticks - j.last <= this.lifetime) {
       const h = this.pmHop(p, j.hops[j.hops.length - 1]);
@@ -605,7 +669,7 @@ export class JourneyBuilder {
       return j;
     }
     const h = this.pmHop(p, undefined);
-    const nj = this.newJourney("pktmon", `pktmon ${key}`, h);
+    const nj = this.newJourney("pktmon", `pktmon ${m.groupId}/${m.pktNumber}`, h);
     nj.pktKey = key;
     nj.lastAppearance = m.appearance;
     this.byPkt.set(key, nj);
@@ -630,7 +694,7 @@ export class JourneyBuilder {
     const h = this.pmHop(p, undefined);
     const j = this.newJourney("pktmon", `pktmon ${m.groupId}/${m.pktNumber}`, h);
     this.byZero.set(hk, { j, hop: 0, ticks: p.ticks, bytes: p.bytes, cpu: p.cpu });
-    j.frameKeys.push(hk);
+    j.frameKeys = [hk];
     return j;
   }
 
@@ -649,57 +713,90 @@ export class JourneyBuilder {
     if (j.pktKey !== null && this.byPkt.get(j.pktKey) === j) this.byPkt.delete(j.pktKey);
   }
 
+  /** Facts (and summary) of a frame, cached for the journey being finished: hops mostly share their bytes. */
+  private factsOf(f: HopFrame): FrameFacts | null {
+    const fb = this.fBytes;
+    for (let i = 0; i < this.fN; i++) {
+      if (fb[i] !== f.bytes) continue;
+      if (this.summaries && f.summary === undefined) f.summary = this.fSummary[i];
+      return this.fFacts[i];
+    }
+    const x = frameFacts(f.bytes, f.linkType);
+    if (this.summaries) {
+      this.dis.run(this.d, f.bytes, f.length, f.linkType);
+      f.summary = summarize(this.d);
+    }
+    if (this.fN < 16) {
+      fb[this.fN] = f.bytes;
+      this.fFacts[this.fN] = x;
+      this.fSummary[this.fN] = f.summary;
+      this.fN++;
+    }
+    // Describe the packet by its first frame with addresses (802.11 data is opaque until nwifi converts it).
+    if (!this.desc || (!this.described && addressed(x))) {
+      this.desc = describeFacts(x, f.length, f.linkType);
+      this.described = addressed(x);
+    }
+    return x;
+  }
+
   private finalize(j: Open, expired: boolean): void {
     j.done = true;
     this.forget(j);
     if (expired) this.stats.expired++;
     const hops = j.hops;
     if (j.flavor === "pktmon") this.pktmonTree(hops);
-    const facts = new Map<Uint8Array, FrameFacts | null>();
-    const summaries = new Map<Uint8Array, string>();
-    const rewrites: Rewrite[] = [];
-    let desc: ReturnType<typeof describeFacts> | null = null;
-    const d = this.d;
-    const factsOf = (h: Hop): FrameFacts | null => {
-      const f = h.frame!;
-      let x = facts.get(f.bytes);
-      if (x === undefined) {
-        this.dis.run(d, f.bytes, f.length, f.linkType);
-        x = frameFacts(d);
-        facts.set(f.bytes, x);
-        if (this.summaries) summaries.set(f.bytes, summarize(d));
-        if (!desc) desc = describeFacts(x, d);
-      }
-      return x;
-    };
-    for (const h of hops) {
+    for (const g of j.groups) {
+      if (!g.text) g.text = nblText(g.hi, g.lo);
+      for (const h of g.hops) h.nbl = g.text;
+      if (j.nbls === NONE_S) j.nbls = [g.text];
+      else if (j.nbls[j.nbls.length - 1] !== g.text) j.nbls.push(g.text);
+    }
+    let rewrites: Rewrite[] = NO_REWRITES;
+    this.fN = 0;
+    this.desc = null;
+    this.described = false;
+    let end = 0;
+    for (let i = 0; i < hops.length; i++) {
+      const h = hops[i];
       const par = h.parent >= 0 ? hops[h.parent] : undefined;
       h.latencyTicks = par ? h.ticks - par.ticks : 0;
+      if (h.ticks > end) end = h.ticks;
       h.time = this.clock ? this.clock.iso(h.ticks) : `+${(h.ticks / 1e7).toFixed(7)}s`;
       this.namer.name(h);
-      if (!h.frame) continue;
-      const fa = factsOf(h);
-      if (this.summaries) h.frame.summary = summaries.get(h.frame.bytes)!;
+      const hf = h.frame;
+      if (!hf) continue;
       let a = par;
       while (a && !a.frame) a = a.parent >= 0 ? hops[a.parent] : undefined;
-      if (!a || !a.frame) continue;
-      if (sameBytes(a.frame.bytes, h.frame.bytes) && (a.vlan ?? -1) === (h.vlan ?? -1)) continue;
-      const fb = factsOf(a);
+      const af = a?.frame;
+      if (!af || (af.bytes === hf.bytes && (a!.vlan ?? -1) === (h.vlan ?? -1))) {
+        // Same bytes as the parent (shared array): nothing changed, and its facts/summary are known.
+        if (af && this.summaries) hf.summary = af.summary;
+        else if (!af) this.factsOf(hf);
+        continue;
+      }
+      const fa = this.factsOf(hf);
+      if (sameBytes(af.bytes, hf.bytes) && (a!.vlan ?? -1) === (h.vlan ?? -1)) continue;
+      const fb = this.factsOf(af);
       if (!fa || !fb) continue;
-      const ch: Change[] = diffFacts(fb, fa, a.vlan, h.vlan);
+      const ch: Change[] = diffFacts(fb, fa, a!.vlan, h.vlan);
       if (ch.length === 0) continue;
       h.changes = ch;
-      const by = changedBy(a, h, ch);
-      for (const c of ch) rewrites.push({ hop: h.index, by, ...c });
+      const by = changedBy(a!, h, ch);
+      if (rewrites === NO_REWRITES) rewrites = [];
+      for (const c of ch) rewrites.push({ hop: h.index, by, field: c.field, from: c.from, to: c.to });
     }
-    const dd = (desc as ReturnType<typeof describeFacts> | null) ?? { protocol: "", src: "", dst: "", summary: hops[0]?.kind === "drop" ? "dropped packet (no bytes captured)" : "packet (no bytes captured)" };
+    for (let i = 0; i < this.fN; i++) this.fBytes[i] = null;
+    const dd = this.desc ?? { protocol: "", src: "", dst: "", summary: hops[0]?.kind === "drop" ? "dropped packet (no bytes captured)" : "packet (no bytes captured)" };
     const fate = fateOf(hops, j.flavor, expired);
     this.stats.journeys++;
     this.stats[fate.kind]++;
     const out: Journey = {
-      id: j.id, flavor: j.flavor, key: j.key, ...(j.nbls.length ? { nbls: j.nbls } : {}), summary: dd.summary, protocol: dd.protocol, src: dd.src, dst: dd.dst,
-      startTicks: hops[0].ticks, endTicks: hops.reduce((m, h) => Math.max(m, h.ticks), 0), hops, fate, rewrites, ...(this.match ? { matched: j.matched } : {}),
+      id: j.id, flavor: j.flavor, key: typeof j.key === "string" ? j.key : `nbl ${j.key.text || (j.key.text = nblText(j.key.hi, j.key.lo))}`, summary: dd.summary, protocol: dd.protocol, src: dd.src, dst: dd.dst,
+      startTicks: hops[0].ticks, endTicks: end, hops, fate, rewrites: rewrites === NO_REWRITES ? [] : rewrites,
     };
+    if (j.nbls.length) out.nbls = j.nbls;
+    if (this.match) out.matched = j.matched;
     this.emitFn(out);
   }
 
@@ -748,21 +845,33 @@ function placeText(h: Hop): string {
 
 /** How a journey ended, from its leaves. */
 function fateOf(hops: readonly Hop[], flavor: Flavor, expired: boolean): Fate {
-  const children = new Int32Array(hops.length);
-  for (const h of hops) if (h.parent >= 0) children[h.parent]++;
   const delivered: Hop[] = [];
   const drops: Hop[] = [];
   const open: Hop[] = [];
-  hops.forEach((h, i) => {
-    if (children[i] > 0) return;
+  const leaf = (h: Hop): void => {
     if (h.kind === "drop") drops.push(h);
     else if (h.kind === "switch-in" || (flavor === "netsh" && h.kind === "switch-out" && h.delivered === false)) open.push(h);
     else delivered.push(h);
-  });
+  };
+  let chain = true;
+  for (let i = 1; i < hops.length; i++) {
+    if (hops[i].parent !== i - 1) {
+      chain = false;
+      break;
+    }
+  }
+  if (chain) leaf(hops[hops.length - 1]);
+  else {
+    const children = new Int32Array(hops.length);
+    for (const h of hops) if (h.parent >= 0) children[h.parent]++;
+    for (let i = 0; i < hops.length; i++) if (children[i] === 0) leaf(hops[i]);
+  }
   if (delivered.length > 0) {
-    const f: Fate = { kind: "delivered", location: [...new Set(delivered.map(placeText))].join(", "), hop: delivered[delivered.length - 1].index };
-    const extra = [...drops.map((h) => `dropped at ${placeText(h)} (${h.drop!.reasonName})`), ...open.map((h) => `not seen leaving ${placeText(h)}`)];
-    if (extra.length) f.explanation = `also ${extra.join("; ")}`;
+    const f: Fate = { kind: "delivered", location: delivered.length === 1 ? placeText(delivered[0]) : [...new Set(delivered.map(placeText))].join(", "), hop: delivered[delivered.length - 1].index };
+    if (drops.length + open.length > 0) {
+      const extra = [...drops.map((h) => `dropped at ${placeText(h)} (${h.drop!.reasonName})`), ...open.map((h) => `not seen leaving ${placeText(h)}`)];
+      f.explanation = `also ${extra.join("; ")}`;
+    }
     return f;
   }
   if (drops.length > 0) {

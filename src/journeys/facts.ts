@@ -1,117 +1,139 @@
 /**
  * Frame facts: the handful of header values a journey compares between hops (MACs, VLAN, IP addresses, TTL,
- * ports, ICMP identifier, VXLAN outer header and inner frame), read from a Dissection. Also the journey's
- * one-line packet description ("ICMP echo 172.18.5.2 → 13.107.21.200") and the hashes that link sightings of
- * the same packet by content.
+ * ports, ICMP identifier, VXLAN outer header and inner frame), read straight from the bytes as numbers and
+ * offsets — text is made only for what changed and for the journey's one-line description ("ICMP echo
+ * 172.18.5.2 → 13.107.21.200"). The tcpdump-style frame summaries come from the dissectors (summarize()).
+ * Also the hashes that link sightings of the same packet by content.
  */
-import type { Dissecter } from "../packets/mod.js";
-import { Dissection, Proto, macDash, ipv4Text, ipv6Text } from "../packets/mod.js";
+import { macDash, ipv4Text, ipv6Text } from "../packets/mod.js";
 import type { Change } from "./types.js";
 
-export interface L3Facts {
-  readonly v: 4 | 6;
-  readonly src: string;
-  readonly dst: string;
-  /** IPv4 TTL / IPv6 hop limit. */
+/** LINKTYPE values the facts reader understands. */
+const LT_ETHERNET = 1;
+const LT_RAW_IP = 101;
+
+export interface FrameFacts {
+  readonly bytes: Uint8Array;
+  /** Offset of the Ethernet header (-1: the frame starts at IP). */
+  readonly eth: number;
+  /** 802.1Q tag in the frame (-1: untagged). */
+  readonly vlan: number;
+  readonly etherType: number;
+  /** Offset of the IP header (-1: none), its version, TTL/hop limit, IPv4 id (-1 for IPv6) and protocol. */
+  readonly ip: number;
+  readonly v: number;
   readonly ttl: number;
-  /** IPv4 identification (-1 for IPv6). */
   readonly id: number;
   readonly proto: number;
+  /** Transport: ports (-1 when absent), ICMP type/code/identifier/sequence (-1), TCP flags (-1). */
   readonly sport: number;
   readonly dport: number;
-  /** ICMP/ICMPv6 type, code and echo identifier/sequence (-1 when not ICMP). */
   readonly icmpType: number;
   readonly icmpCode: number;
   readonly icmpId: number;
   readonly icmpSeq: number;
-  /** TCP flags (-1 when not TCP). */
   readonly tcpFlags: number;
+  /** ARP: offset of the ARP header (-1), opcode. */
+  readonly arp: number;
+  readonly arpOp: number;
+  /** VXLAN: VNI (-1) and the inner frame. */
+  readonly vni: number;
+  readonly inner: FrameFacts | null;
 }
 
-export interface FrameFacts {
-  readonly srcMac: string;
-  readonly dstMac: string;
-  /** 802.1Q tag in the frame (-1: untagged). */
-  readonly vlan: number;
-  readonly etherType: number;
-  readonly l3: L3Facts | null;
-  /** ARP: opcode, sender and target IPv4. */
-  readonly arp: { op: number; spa: string; tpa: string } | null;
-  /** VXLAN: VNI and the inner frame. */
-  readonly vxlan: { vni: number; inner: FrameFacts } | null;
+function u16(b: Uint8Array, o: number): number {
+  return (b[o] << 8) | b[o + 1];
 }
 
-const NO_L3: L3Facts | null = null;
-
-/** Facts of an Ethernet frame starting at layer `from` of a dissection. */
-function factsAt(d: Dissection, from: number): FrameFacts | null {
-  if (from >= d.n || d.proto[from] !== Proto.Eth) return null;
-  const b = d.bytes;
-  const o = d.start[from];
-  let etherType = d.u16(o + 12);
-  let vlan = -1;
-  let i = from + 1;
-  if (i < d.n && d.proto[i] === Proto.Vlan) {
-    vlan = d.u16(d.start[i]) & 0xfff;
-    etherType = d.u16(d.start[i] + 2);
-    i++;
+function ipFacts(b: Uint8Array, eth: number, vlan: number, etherType: number, o: number, depth: number): FrameFacts | null {
+  let v = 0, ttl = -1, id = -1, proto = -1, l4 = -1, end = b.length;
+  if (o + 20 <= b.length && b[o] >> 4 === 4) {
+    v = 4;
+    const ihl = (b[o] & 15) * 4;
+    ttl = b[o + 8];
+    id = u16(b, o + 4);
+    proto = b[o + 9];
+    const total = u16(b, o + 2);
+    if (total >= ihl) end = Math.min(end, o + total);
+    if ((u16(b, o + 6) & 0x1fff) === 0 && ihl >= 20) l4 = o + ihl;
+  } else if (o + 40 <= b.length && b[o] >> 4 === 6) {
+    v = 6;
+    ttl = b[o + 7];
+    proto = b[o + 6];
+    l4 = o + 40;
+    // Extension headers (hop-by-hop, routing, destination options; a fragment ends the walk).
+    for (let k = 0; k < 8 && (proto === 0 || proto === 43 || proto === 60) && l4 + 8 <= b.length; k++) {
+      proto = b[l4];
+      l4 += (b[l4 + 1] + 1) * 8;
+    }
+  } else {
+    return { bytes: b, eth, vlan, etherType, ip: -1, v: 0, ttl: -1, id: -1, proto: -1, sport: -1, dport: -1, icmpType: -1, icmpCode: -1, icmpId: -1, icmpSeq: -1, tcpFlags: -1, arp: -1, arpOp: -1, vni: -1, inner: null };
   }
-  let l3: L3Facts | null = NO_L3;
-  let arp: FrameFacts["arp"] = null;
-  let vxlan: FrameFacts["vxlan"] = null;
-  if (i < d.n && d.proto[i] === Proto.Arp) {
-    const a = d.start[i];
-    if (a + 28 <= d.length && d.u8(a + 4) === 6 && d.u8(a + 5) === 4) arp = { op: d.u16(a + 6), spa: ipv4Text(d.u32(a + 14)), tpa: ipv4Text(d.u32(a + 24)) };
-  } else if (i < d.n && (d.proto[i] === Proto.Ipv4 || d.proto[i] === Proto.Ipv6)) {
-    const ip = d.start[i];
-    const v4 = d.proto[i] === Proto.Ipv4;
-    let proto = v4 ? d.u8(ip + 9) : d.u8(ip + 6);
-    let sport = -1, dport = -1, icmpType = -1, icmpCode = -1, icmpId = -1, icmpSeq = -1, tcpFlags = -1;
-    const t = i + 1;
-    if (t < d.n) {
-      const l4 = d.start[t];
-      const p = d.proto[t];
-      if (p === Proto.Tcp || p === Proto.Udp) {
-        proto = p === Proto.Tcp ? 6 : 17;
-        if (l4 + 4 <= d.length) {
-          sport = d.u16(l4);
-          dport = d.u16(l4 + 2);
-        }
-        if (p === Proto.Tcp && l4 + 14 <= d.length) tcpFlags = d.u8(l4 + 13);
-        // VXLAN: the next layer after UDP, then the inner Ethernet.
-        if (p === Proto.Udp && t + 1 < d.n && d.proto[t + 1] === Proto.Vxlan) {
-          const x = d.start[t + 1];
-          const inner = factsAt(d, t + 2);
-          if (x + 8 <= d.length && inner) vxlan = { vni: d.u32(x + 4) >>> 8, inner };
-        }
-      } else if (p === Proto.Icmp || p === Proto.Icmpv6) {
-        proto = p === Proto.Icmp ? 1 : 58;
-        if (l4 + 2 <= d.length) {
-          icmpType = d.u8(l4);
-          icmpCode = d.u8(l4 + 1);
-        }
-        const echo = p === Proto.Icmp ? icmpType === 0 || icmpType === 8 : icmpType === 128 || icmpType === 129;
-        if (echo && l4 + 8 <= d.length) {
-          icmpId = d.u16(l4 + 4);
-          icmpSeq = d.u16(l4 + 6);
-        }
+  let sport = -1, dport = -1, icmpType = -1, icmpCode = -1, icmpId = -1, icmpSeq = -1, tcpFlags = -1, vni = -1;
+  let inner: FrameFacts | null = null;
+  if (l4 >= 0) {
+    if ((proto === 6 || proto === 17) && l4 + 4 <= b.length) {
+      sport = u16(b, l4);
+      dport = u16(b, l4 + 2);
+      if (proto === 6 && l4 + 14 <= b.length) tcpFlags = b[l4 + 13];
+      if (proto === 17 && dport === 4789 && l4 + 16 <= end && (b[l4 + 8] & 0x08) !== 0 && depth === 0) {
+        vni = (b[l4 + 12] << 16) | (b[l4 + 13] << 8) | b[l4 + 14];
+        inner = ethFacts(b, l4 + 16, 1);
+      }
+    } else if ((proto === 1 || proto === 58) && l4 + 2 <= b.length) {
+      icmpType = b[l4];
+      icmpCode = b[l4 + 1];
+      const echo = proto === 1 ? icmpType === 0 || icmpType === 8 : icmpType === 128 || icmpType === 129;
+      if (echo && l4 + 8 <= b.length) {
+        icmpId = u16(b, l4 + 4);
+        icmpSeq = u16(b, l4 + 6);
       }
     }
-    l3 = {
-      v: v4 ? 4 : 6,
-      src: v4 ? ipv4Text(d.u32(ip + 12)) : ipv6Text(b, ip + 8),
-      dst: v4 ? ipv4Text(d.u32(ip + 16)) : ipv6Text(b, ip + 24),
-      ttl: v4 ? d.u8(ip + 8) : d.u8(ip + 7),
-      id: v4 ? d.u16(ip + 4) : -1,
-      proto, sport, dport, icmpType, icmpCode, icmpId, icmpSeq, tcpFlags,
-    };
   }
-  return { srcMac: macDash(b, o + 6), dstMac: macDash(b, o), vlan, etherType, l3, arp, vxlan };
+  return { bytes: b, eth, vlan, etherType, ip: o, v, ttl, id, proto, sport, dport, icmpType, icmpCode, icmpId, icmpSeq, tcpFlags, arp: -1, arpOp: -1, vni, inner };
 }
 
-/** Facts of a dissected frame (null when it is not Ethernet). */
-export function frameFacts(d: Dissection): FrameFacts | null {
-  return factsAt(d, 0);
+function ethFacts(b: Uint8Array, o: number, depth: number): FrameFacts | null {
+  if (o + 14 > b.length) return null;
+  let etherType = u16(b, o + 12);
+  let vlan = -1;
+  let p = o + 14;
+  if ((etherType === 0x8100 || etherType === 0x88a8) && p + 4 <= b.length) {
+    vlan = u16(b, p) & 0xfff;
+    etherType = u16(b, p + 2);
+    p += 4;
+  }
+  if (etherType === 0x0800 || etherType === 0x86dd) return ipFacts(b, o, vlan, etherType, p, depth);
+  const arp = etherType === 0x0806 && p + 28 <= b.length && b[p + 4] === 6 && b[p + 5] === 4 ? p : -1;
+  return {
+    bytes: b, eth: o, vlan, etherType, ip: -1, v: 0, ttl: -1, id: -1, proto: -1, sport: -1, dport: -1, icmpType: -1, icmpCode: -1, icmpId: -1, icmpSeq: -1, tcpFlags: -1,
+    arp, arpOp: arp >= 0 ? u16(b, arp + 6) : -1, vni: -1, inner: null,
+  };
+}
+
+/** Facts of a captured frame (Ethernet or raw IP; null for anything else, e.g. 802.11). */
+export function frameFacts(b: Uint8Array, linkType = LT_ETHERNET): FrameFacts | null {
+  if (linkType === LT_ETHERNET) return ethFacts(b, 0, 0);
+  if (linkType === LT_RAW_IP && b.length > 0) return ipFacts(b, -1, -1, b[0] >> 4 === 6 ? 0x86dd : 0x0800, 0, 0);
+  return null;
+}
+
+function ipText(f: FrameFacts, dst: boolean): string {
+  if (f.v === 4) return ipv4Text((f.bytes[f.ip + (dst ? 16 : 12)] << 24 | f.bytes[f.ip + (dst ? 17 : 13)] << 16 | f.bytes[f.ip + (dst ? 18 : 14)] << 8 | f.bytes[f.ip + (dst ? 19 : 15)]) >>> 0);
+  return ipv6Text(f.bytes, f.ip + (dst ? 24 : 8));
+}
+
+function sameIp(a: FrameFacts, b: FrameFacts, dst: boolean): boolean {
+  const n = a.v === 4 ? 4 : 16;
+  const oa = a.ip + (a.v === 4 ? (dst ? 16 : 12) : dst ? 24 : 8);
+  const ob = b.ip + (b.v === 4 ? (dst ? 16 : 12) : dst ? 24 : 8);
+  for (let i = 0; i < n; i++) if (a.bytes[oa + i] !== b.bytes[ob + i]) return false;
+  return true;
+}
+
+function sameMacAt(a: FrameFacts, b: FrameFacts, off: number): boolean {
+  for (let i = 0; i < 6; i++) if (a.bytes[a.eth + off + i] !== b.bytes[b.eth + off + i]) return false;
+  return true;
 }
 
 /** The frame's VLAN: its own 802.1Q tag, else the one the vSwitch carried out of band. */
@@ -120,25 +142,31 @@ function effectiveVlan(f: FrameFacts, oob: number | undefined): number {
 }
 
 function vxlanText(f: FrameFacts): string {
-  const l3 = f.l3!;
-  return `VXLAN ${l3.src} → ${l3.dst} VNI ${f.vxlan!.vni}`;
+  return `VXLAN ${ipText(f, false)} → ${ipText(f, true)} VNI ${f.vni}`;
 }
 
-function diffL2L3(a: FrameFacts, b: FrameFacts, prefix: string, out: Change[]): void {
-  if (a.srcMac !== b.srcMac) out.push({ field: `${prefix}source MAC`, from: a.srcMac, to: b.srcMac });
-  if (a.dstMac !== b.dstMac) out.push({ field: `${prefix}destination MAC`, from: a.dstMac, to: b.dstMac });
-  const x = a.l3;
-  const y = b.l3;
-  if (!x || !y || x.v !== y.v) return;
-  const ipv = x.v === 4 ? "IPv4" : "IPv6";
-  if (x.src !== y.src) out.push({ field: `${prefix}source ${ipv}`, from: x.src, to: y.src });
-  if (x.dst !== y.dst) out.push({ field: `${prefix}destination ${ipv}`, from: x.dst, to: y.dst });
-  if (x.proto === y.proto && (x.proto === 6 || x.proto === 17)) {
-    if (x.sport !== y.sport) out.push({ field: `${prefix}source port`, from: String(x.sport), to: String(y.sport) });
-    if (x.dport !== y.dport) out.push({ field: `${prefix}destination port`, from: String(x.dport), to: String(y.dport) });
+/** Field names, plain and for the inner frame of a tunnel. */
+const F = [
+  { smac: "source MAC", dmac: "destination MAC", src4: "source IPv4", dst4: "destination IPv4", src6: "source IPv6", dst6: "destination IPv6", sport: "source port", dport: "destination port", icmpId: "ICMP identifier", ttl4: "IPv4 TTL", ttl6: "IPv6 hop limit" },
+  { smac: "inner source MAC", dmac: "inner destination MAC", src4: "inner source IPv4", dst4: "inner destination IPv4", src6: "inner source IPv6", dst6: "inner destination IPv6", sport: "inner source port", dport: "inner destination port", icmpId: "inner ICMP identifier", ttl4: "inner IPv4 TTL", ttl6: "inner IPv6 hop limit" },
+] as const;
+
+function diffL2L3(a: FrameFacts, b: FrameFacts, inner: 0 | 1, out: Change[]): void {
+  const n = F[inner];
+  if (a.eth >= 0 && b.eth >= 0) {
+    if (!sameMacAt(a, b, 6)) out.push({ field: n.smac, from: macDash(a.bytes, a.eth + 6), to: macDash(b.bytes, b.eth + 6) });
+    if (!sameMacAt(a, b, 0)) out.push({ field: n.dmac, from: macDash(a.bytes, a.eth), to: macDash(b.bytes, b.eth) });
   }
-  if (x.icmpId >= 0 && y.icmpId >= 0 && x.icmpId !== y.icmpId) out.push({ field: `${prefix}ICMP identifier`, from: String(x.icmpId), to: String(y.icmpId) });
-  if (x.ttl !== y.ttl) out.push({ field: `${prefix}${x.v === 4 ? "IPv4 TTL" : "IPv6 hop limit"}`, from: String(x.ttl), to: String(y.ttl) });
+  if (a.ip < 0 || b.ip < 0 || a.v !== b.v) return;
+  const v4 = a.v === 4;
+  if (!sameIp(a, b, false)) out.push({ field: v4 ? n.src4 : n.src6, from: ipText(a, false), to: ipText(b, false) });
+  if (!sameIp(a, b, true)) out.push({ field: v4 ? n.dst4 : n.dst6, from: ipText(a, true), to: ipText(b, true) });
+  if (a.proto === b.proto && (a.proto === 6 || a.proto === 17)) {
+    if (a.sport !== b.sport) out.push({ field: n.sport, from: String(a.sport), to: String(b.sport) });
+    if (a.dport !== b.dport) out.push({ field: n.dport, from: String(a.dport), to: String(b.dport) });
+  }
+  if (a.icmpId >= 0 && b.icmpId >= 0 && a.icmpId !== b.icmpId) out.push({ field: n.icmpId, from: String(a.icmpId), to: String(b.icmpId) });
+  if (a.ttl !== b.ttl) out.push({ field: v4 ? n.ttl4 : n.ttl6, from: String(a.ttl), to: String(b.ttl) });
 }
 
 /**
@@ -151,17 +179,16 @@ export function diffFacts(a: FrameFacts, b: FrameFacts, vlanA?: number, vlanB?: 
   const va = effectiveVlan(a, vlanA);
   const vb = effectiveVlan(b, vlanB);
   if (va !== vb) out.push({ field: "VLAN", from: va < 0 ? "none" : String(va), to: vb < 0 ? "none" : String(vb) });
-  if (!a.vxlan && b.vxlan) {
-    const y = b.l3!;
-    out.push({ field: "encapsulation", from: "none", to: `${vxlanText(b)} (UDP ${y.sport} → ${y.dport})` });
-    diffL2L3(a, b.vxlan.inner, "inner ", out);
-  } else if (a.vxlan && !b.vxlan) {
+  if (!a.inner && b.inner) {
+    out.push({ field: "encapsulation", from: "none", to: `${vxlanText(b)} (UDP ${b.sport} → ${b.dport})` });
+    diffL2L3(a, b.inner, 1, out);
+  } else if (a.inner && !b.inner) {
     out.push({ field: "encapsulation", from: vxlanText(a), to: "removed" });
-    diffL2L3(a.vxlan.inner, b, "", out);
+    diffL2L3(a.inner, b, 0, out);
   } else {
-    if (a.vxlan && b.vxlan && a.vxlan.vni !== b.vxlan.vni) out.push({ field: "VXLAN VNI", from: String(a.vxlan.vni), to: String(b.vxlan.vni) });
-    diffL2L3(a, b, "", out);
-    if (a.vxlan && b.vxlan) diffL2L3(a.vxlan.inner, b.vxlan.inner, "inner ", out);
+    if (a.inner && b.inner && a.vni !== b.vni) out.push({ field: "VXLAN VNI", from: String(a.vni), to: String(b.vni) });
+    diffL2L3(a, b, 0, out);
+    if (a.inner && b.inner) diffL2L3(a.inner, b.inner, 1, out);
   }
   return out;
 }
@@ -185,57 +212,55 @@ export interface PacketDescription {
   readonly summary: string;
 }
 
-/** A short description of a packet for story lines: protocol, source and destination. */
-export function describeFacts(f: FrameFacts | null, d: Dissection): PacketDescription {
-  if (!f) {
-    if (d.n > 0 && (d.proto[0] === Proto.Ipv4 || d.proto[0] === Proto.Ipv6)) {
-      const o = d.start[0];
-      const v4 = d.proto[0] === Proto.Ipv4;
-      const src = v4 ? ipv4Text(d.u32(o + 12)) : ipv6Text(d.bytes, o + 8);
-      const dst = v4 ? ipv4Text(d.u32(o + 16)) : ipv6Text(d.bytes, o + 24);
-      return { protocol: v4 ? "IPv4" : "IPv6", src, dst, summary: `${v4 ? "IPv4" : "IPv6"} ${src} → ${dst}` };
-    }
-    const p = d.n > 0 && d.proto[0] === Proto.Dot11 ? "802.11" : "frame";
-    return { protocol: p, src: "", dst: "", summary: `${p} (${d.wireLength} bytes)` };
-  }
-  if (f.vxlan) {
-    const inner = describeFacts(f.vxlan.inner, d);
-    return { ...inner, summary: `${inner.summary} (VXLAN VNI ${f.vxlan.vni} ${f.l3!.src} → ${f.l3!.dst})` };
-  }
-  if (f.arp) {
-    const a = f.arp;
-    const s = a.op === 1 ? `ARP who-has ${a.tpa} tell ${a.spa}` : a.op === 2 ? `ARP reply ${a.spa} is-at ${f.srcMac}` : `ARP op ${a.op} ${a.spa} → ${a.tpa}`;
-    return { protocol: "ARP", src: a.spa, dst: a.tpa, summary: s };
-  }
-  const l = f.l3;
-  if (!l) {
-    const et = `0x${f.etherType.toString(16).padStart(4, "0")}`;
-    return { protocol: `ethertype ${et}`, src: f.srcMac, dst: f.dstMac, summary: `ethertype ${et} ${f.srcMac} → ${f.dstMac}` };
-  }
-  if (l.proto === 6 || l.proto === 17) {
-    const name = l.proto === 6 ? "TCP" : "UDP";
-    const app = WELL_KNOWN[Math.min(l.sport, l.dport)] ?? WELL_KNOWN[l.dport] ?? WELL_KNOWN[l.sport];
-    const protocol = app && l.proto === 17 ? app : name;
-    const host = (ip: string, port: number): string => (l.v === 6 ? `[${ip}]:${port}` : `${ip}:${port}`);
-    let flags = "";
-    if (l.tcpFlags >= 0) {
-      for (const [bit, ch] of TCP_FLAGS) if (l.tcpFlags & bit) flags += ch;
-      flags = ` [${flags || "none"}]`;
-    }
-    return { protocol, src: host(l.src, l.sport), dst: host(l.dst, l.dport), summary: `${protocol} ${host(l.src, l.sport)} → ${host(l.dst, l.dport)}${flags}` };
-  }
-  if (l.proto === 1 || l.proto === 58) {
-    const t = (l.proto === 1 ? ICMP_NAMES : ICMP6_NAMES)[l.icmpType] ?? `${l.proto === 1 ? "ICMP" : "ICMPv6"} type ${l.icmpType}`;
-    return { protocol: l.proto === 1 ? "ICMP" : "ICMPv6", src: l.src, dst: l.dst, summary: `${t} ${l.src} → ${l.dst}` };
-  }
-  const p = l.proto === 2 ? "IGMP" : l.proto === 47 ? "GRE" : l.proto === 50 ? "ESP" : `IP proto ${l.proto}`;
-  return { protocol: p, src: l.src, dst: l.dst, summary: `${p} ${l.src} → ${l.dst}` };
+/** True when the facts say who talks to whom (an IP or ARP packet). */
+export function addressed(f: FrameFacts | null): boolean {
+  return !!f && (f.ip >= 0 || f.arp >= 0);
 }
 
-/** Dissects bytes (Ethernet unless told) into `d` and returns its facts. */
-export function factsOf(dis: Dissecter, d: Dissection, bytes: Uint8Array, wireLength: number, linkType = 1): FrameFacts | null {
-  dis.run(d, bytes, wireLength, linkType);
-  return frameFacts(d);
+/** A short description of a packet for story lines: protocol, source and destination. */
+export function describeFacts(f: FrameFacts | null, wireLength = 0, linkType = LT_ETHERNET): PacketDescription {
+  if (!f) {
+    const p = linkType === 105 ? "802.11" : "frame";
+    return { protocol: p, src: "", dst: "", summary: `${p} (${wireLength} bytes)` };
+  }
+  if (f.inner) {
+    const inner = describeFacts(f.inner);
+    return { ...inner, summary: `${inner.summary} (VXLAN VNI ${f.vni} ${ipText(f, false)} → ${ipText(f, true)})` };
+  }
+  if (f.arp >= 0) {
+    const b = f.bytes;
+    const a = f.arp;
+    const spa = `${b[a + 14]}.${b[a + 15]}.${b[a + 16]}.${b[a + 17]}`;
+    const tpa = `${b[a + 24]}.${b[a + 25]}.${b[a + 26]}.${b[a + 27]}`;
+    const s = f.arpOp === 1 ? `ARP who-has ${tpa} tell ${spa}` : f.arpOp === 2 ? `ARP reply ${spa} is-at ${macDash(b, a + 8)}` : `ARP op ${f.arpOp} ${spa} → ${tpa}`;
+    return { protocol: "ARP", src: spa, dst: tpa, summary: s };
+  }
+  if (f.ip < 0) {
+    const et = `0x${f.etherType.toString(16).padStart(4, "0")}`;
+    const src = f.eth >= 0 ? macDash(f.bytes, f.eth + 6) : "";
+    const dst = f.eth >= 0 ? macDash(f.bytes, f.eth) : "";
+    return { protocol: `ethertype ${et}`, src, dst, summary: `ethertype ${et} ${src} → ${dst}` };
+  }
+  const src = ipText(f, false);
+  const dst = ipText(f, true);
+  if ((f.proto === 6 || f.proto === 17) && f.sport >= 0) {
+    const name = f.proto === 6 ? "TCP" : "UDP";
+    const app = WELL_KNOWN[Math.min(f.sport, f.dport)] ?? WELL_KNOWN[f.dport] ?? WELL_KNOWN[f.sport];
+    const protocol = app && f.proto === 17 ? app : name;
+    const host = (ip: string, port: number): string => (f.v === 6 ? `[${ip}]:${port}` : `${ip}:${port}`);
+    let flags = "";
+    if (f.tcpFlags >= 0) {
+      for (const [bit, ch] of TCP_FLAGS) if (f.tcpFlags & bit) flags += ch;
+      flags = ` [${flags || "none"}]`;
+    }
+    return { protocol, src: host(src, f.sport), dst: host(dst, f.dport), summary: `${protocol} ${host(src, f.sport)} → ${host(dst, f.dport)}${flags}` };
+  }
+  if (f.proto === 1 || f.proto === 58) {
+    const t = (f.proto === 1 ? ICMP_NAMES : ICMP6_NAMES)[f.icmpType] ?? `${f.proto === 1 ? "ICMP" : "ICMPv6"} type ${f.icmpType}`;
+    return { protocol: f.proto === 1 ? "ICMP" : "ICMPv6", src, dst, summary: `${t} ${src} → ${dst}` };
+  }
+  const p = f.proto === 2 ? "IGMP" : f.proto === 47 ? "GRE" : f.proto === 50 ? "ESP" : `IP proto ${f.proto}`;
+  return { protocol: p, src, dst, summary: `${p} ${src} → ${dst}` };
 }
 
 // ---- content keys ----------------------------------------------------------------------------------------
@@ -250,7 +275,7 @@ export function frameHash(b: Uint8Array): number {
   const skip = untaggedSkip(b);
   const n = b.length - skip;
   let h = 0x811c9dc5 ^ n;
-  const end = Math.min(b.length, 96 + skip);
+  const end = Math.min(b.length, 64 + skip);
   for (let i = 0; i < end; i++) {
     if (i === 12 && skip) i += 4;
     h = Math.imul(h ^ b[i], 16777619);
@@ -306,9 +331,4 @@ export function natInvariantHash(b: Uint8Array): number {
     h = Math.imul(h ^ b[i], 16777619);
   }
   return (h >>> 0) || 1;
-}
-
-/** New Dissection for callers that need their own (facts are read from it right away). */
-export function newDissection(): Dissection {
-  return new Dissection();
 }

@@ -15,7 +15,7 @@ export type { JourneyReaderOptions } from "./read.js";
 export { HopNamer, TraceNames, componentSwitch } from "./names.js";
 export type { TraceNic } from "./names.js";
 export { diffFacts, frameFacts, describeFacts, frameHash, natInvariantHash, sameFrame } from "./facts.js";
-export type { FrameFacts, L3Facts, PacketDescription } from "./facts.js";
+export type { FrameFacts, PacketDescription } from "./facts.js";
 export { dropReasonName, dropExplanation } from "./reasons.js";
 export { storyLine, journeyDetail, journeyJson, formatLatency } from "./story.js";
 export type { StoryOptions } from "./story.js";

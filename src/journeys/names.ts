@@ -31,6 +31,8 @@ export class TraceNames {
   readonly switchFriendly = new Map<string, string>();
   readonly portFriendly = new Map<string, string>();
   components: PktmonComponents | null = null;
+  /** Bumped whenever the tables learn something (names computed earlier are then recomputed). */
+  version = 0;
 
   nic(name: string): TraceNic {
     let n = this.nics.get(name);
@@ -40,6 +42,7 @@ export class TraceNames {
 
   /** VmSwitch 9/42/43 (switch), 67 (port), 116/117 (NIC + IfIndex), 232/17 (NIC ↔ port). */
   control(id: number, f: Readonly<Record<string, string | number | undefined>>): void {
+    this.version++;
     const sw = f.SwitchName as string | undefined;
     const swf = f.SwitchFName as string | undefined;
     if (sw && swf) this.switchFriendly.set(sw, swf);
@@ -66,6 +69,7 @@ export class TraceNames {
     if (!nicName) return;
     const n = this.nics.get(nicName);
     if (n && n.type === type && n.port === port && n.portId === portId) return;
+    this.version++;
     const m = n ?? this.nic(nicName);
     if (type) m.type = type;
     if (port) m.port = port;
@@ -80,6 +84,7 @@ export class TraceNames {
   seen(nicName: string, friendly: string, switchName: string, switchFriendly: string): void {
     const n = this.nics.get(nicName);
     if (n && n.friendly === friendly && n.switchName === switchName) return;
+    this.version++;
     const m = n ?? this.nic(nicName);
     if (friendly) m.friendly = friendly;
     if (switchName) m.switchName = switchName;
@@ -112,12 +117,13 @@ function plainNic(n: string | undefined): string | undefined {
   return n && n !== "NULL" ? n : undefined;
 }
 
+const NAMED = Symbol("names");
+
 /** Attaches names (and port/switch details the trace knows) to hops; caches per place. */
 export class HopNamer {
   readonly trace: TraceNames;
   private readonly lookup: InventoryLookup | null;
   private readonly inv: Inventory | null;
-  private readonly cache = new Map<string, HopNames | null>();
 
   constructor(trace: TraceNames, inventory?: Inventory | InventoryLookup | null) {
     this.trace = trace;
@@ -135,20 +141,22 @@ export class HopNamer {
 
   /** Fills in where (switch friendly name, port, NIC type from the trace tables) and names. */
   name(h: Hop): void {
-    const w = h.where;
-    try {
-      this.enrich(w);
-      const key = `${w.component ?? ""}|${w.nic ?? ""}|${w.ifIndex ?? ""}|${w.switchName ?? ""}|${w.nicFriendly ?? ""}|${h.kind === "vfp" ? "vfp" : ""}`;
-      let n = this.cache.get(key);
-      if (n === undefined) {
-        n = this.compute(h) ?? null;
-        if (this.cache.size > 50_000) this.cache.clear();
-        this.cache.set(key, n);
+    const w = h.where as HopWhere & { [NAMED]?: { v: number; names: HopNames | null; by: HopNamer } };
+    const v = this.trace.version;
+    let c = w[NAMED];
+    if (!c || c.v !== v || c.by !== this) {
+      let names: HopNames | null = null;
+      try {
+        this.enrich(w);
+        names = this.compute(h) ?? null;
+      } catch {
+        // A name is a nicety: never fail a journey over it.
       }
-      if (n) h.names = n;
-    } catch {
-      // A name is a nicety: never fail a journey over it.
+      c = { v, names, by: this };
+      // Names per place, kept on the (shared) `where` object under a symbol: invisible to JSON, no map lookup.
+      Object.defineProperty(w, NAMED, { value: c, writable: true, configurable: true, enumerable: false });
     }
+    if (c.names) h.names = c.names;
   }
 
   private enrich(w: HopWhere): void {
@@ -242,7 +250,7 @@ export class HopNamer {
   private switchNetwork(switchName?: string, friendly?: string): string | undefined {
     if (!this.lookup || (!switchName && !friendly)) return undefined;
     const r = this.lookup.switch(switchName, friendly);
-    return this.displayNetwork(r?.networkName ?? (r?.kind === "switch" ? r.label : undefined) ?? friendly);
+    return r ? this.displayNetwork(r.networkName ?? (r.kind === "switch" ? r.label : undefined) ?? friendly) : undefined;
   }
 
   private byIfIndex(ifIndex: number): InvHostVnic | InvExternalNic | undefined {
@@ -256,7 +264,8 @@ export class HopNamer {
     if (!L) return undefined;
     const w = h.where;
     if (w.component !== undefined) return this.componentFromInventory(h);
-    const net = this.switchNetwork(w.switchName, w.switchFriendly);
+    const known = this.switchNetwork(w.switchName, w.switchFriendly);
+    const net = known ?? w.switchFriendly;
     if (w.ifIndex !== undefined && (h.kind === "nic-send" || h.kind === "nic-recv")) {
       const x = this.byIfIndex(w.ifIndex);
       if (x) {
@@ -272,9 +281,9 @@ export class HopNamer {
       const n = this.fromResult(r, net) ?? (w.switchFriendly ? this.fromResult(L.nic(w.nic, plainNic(w.nicFriendly), w.switchFriendly), net) : undefined);
       if (n) return n;
     }
-    if (net && (w.switchName || w.switchFriendly)) {
+    if (known) {
       const t = this.fromTrace(h, w);
-      if (t) return { ...t, network: net, source: "inventory" };
+      if (t) return { ...t, network: known, source: "inventory" };
     }
     return undefined;
   }
@@ -286,9 +295,11 @@ export class HopNamer {
     if (!c) return undefined;
     const sw = componentSwitch(comps, c);
     const ctx = sw ? { switchName: sw } : {};
-    const net = sw ? this.switchNetwork(undefined, sw) : undefined;
+    const known = sw ? this.switchNetwork(undefined, sw) : undefined;
+    const net = known ?? sw;
     if (isVfp(c) || c.typeName === "VmsExtMiniport") {
-      if (!net) return undefined;
+      if (!known) return undefined;
+      const net = known;
       return { label: isVfp(c) ? `VFP (${net})` : `vSwitch ${sw}`, kind: isVfp(c) ? "vfp" : "switch", network: net, source: "inventory" };
     }
     // Uplinks (the physical NIC, the external port) share their MAC with the host vNIC of an external switch:

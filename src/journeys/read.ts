@@ -38,6 +38,8 @@ interface NblPlan {
   readonly reason: number;
   /** Index of the first field after the name strings (BufferAddress or DropReason): names are the bytes before it. */
   readonly namesEnd: number;
+  /** BufferAddress is the last field (56/57/58/240–242 as documented): no field location needed. */
+  readonly lastIsBuf: boolean;
 }
 
 interface NameEntry {
@@ -59,7 +61,9 @@ class VmsParser {
   private readonly plans = new WeakMap<Plan, NblPlan | null>();
   private readonly off = new Int32Array(64);
   private readonly names = new Map<number, NameEntry[]>();
-  readonly ev: VmsEvent = { id: 0, ticks: 0, cpu: 0, tid: 0, nblHi: 0, nblLo: 0, nblKey: 0, nic: "", nicF: "", srcNic: "", srcNicF: "", switchName: "", switchF: "", dropReason: 0 };
+  /** The names entry last seen per event id: consecutive events mostly repeat it. */
+  private readonly lastById: (NameEntry | undefined)[] = new Array(512);
+  readonly ev: VmsEvent = { id: 0, ticks: 0, cpu: 0, tid: 0, nblHi: 0, nblLo: 0, nblKey: 0, nic: "", nicF: "", srcNic: "", srcNicF: "", switchName: "", switchF: "", dropReason: 0, place: null };
 
   private planOf(plan: Plan): NblPlan | null {
     let p = this.plans.get(plan);
@@ -72,13 +76,14 @@ class VmsParser {
     p = namesEnd < 0 ? null : {
       nic: dest >= 0 ? dest : ix("NicName"), nicF: dest >= 0 ? ix("DestNicFName") : ix("NicFName"),
       src: ix("SrcNicName"), srcF: ix("SrcNicFName"), sw: ix("SwitchName"), swF: ix("SwitchFName"), buf, reason, namesEnd,
+      lastIsBuf: buf >= 0 && buf === plan.names.length - 1 && plan.schema.fields[buf]?.inType === "Pointer",
     };
     this.plans.set(plan, p);
     return p;
   }
 
-  private str(b: Uint8Array, i: number): string {
-    if (i < 0) return "";
+  private str(b: Uint8Array, i: number, n: number): string {
+    if (i < 0 || i >= n) return "";
     const o = this.off[i];
     const e = this.off[i + 1];
     const z = utf16zEnd(b, o, e);
@@ -90,28 +95,35 @@ class VmsParser {
     const p = this.planOf(plan);
     if (!p) return false;
     const b = rec.bytes;
-    const n = plan.locate(b, rec.payloadStart, rec.payloadEnd, rec.pointerSize, this.off);
-    if (n <= p.namesEnd) return false;
-    const ev = this.ev;
     const s = rec.payloadStart;
-    const e = this.off[p.namesEnd];
-    let h = 0x811c9dc5 ^ (e - s);
-    for (let i = s; i < e; i += 2) h = Math.imul(h ^ (b[i] | (b[i + 1] << 8)), 16777619);
-    let list = this.names.get(h);
-    let hit: NameEntry | undefined;
-    if (list) {
-      outer: for (const x of list) {
-        if (x.bytes.length !== e - s) continue;
-        for (let i = 0; i < x.bytes.length; i++) if (x.bytes[i] !== b[s + i]) continue outer;
-        hit = x;
-        break;
+    let n = -1;
+    let e: number;
+    if (p.lastIsBuf) {
+      // BufferAddress ends the payload: the names are everything before it, no need to locate the fields.
+      e = rec.payloadEnd - rec.pointerSize;
+      if (e <= s) return false;
+    } else {
+      n = plan.locate(b, s, rec.payloadEnd, rec.pointerSize, this.off);
+      if (n <= p.namesEnd) return false;
+      e = this.off[p.namesEnd];
+    }
+    const len = e - s;
+    let hit = this.lastById[rec.id & 511];
+    if (!hit || !sameRegion(hit.bytes, b, s, len)) {
+      hit = undefined;
+      let h = 0x811c9dc5 ^ len;
+      for (let i = s; i < e; i += 2) h = Math.imul(h ^ (b[i] | (b[i + 1] << 8)), 16777619);
+      let list = this.names.get(h);
+      if (list) for (const x of list) if (sameRegion(x.bytes, b, s, len)) hit = x;
+      if (!hit) {
+        if (n < 0) n = plan.locate(b, s, rec.payloadEnd, rec.pointerSize, this.off);
+        hit = { bytes: b.slice(s, e), nic: this.str(b, p.nic, n), nicF: this.str(b, p.nicF, n), src: this.str(b, p.src, n), srcF: this.str(b, p.srcF, n), sw: this.str(b, p.sw, n), swF: this.str(b, p.swF, n) };
+        if (!list) this.names.set(h, (list = []));
+        if (list.length < 8) list.push(hit);
       }
+      this.lastById[rec.id & 511] = hit;
     }
-    if (!hit) {
-      hit = { bytes: b.slice(s, e), nic: this.str(b, p.nic), nicF: this.str(b, p.nicF), src: this.str(b, p.src), srcF: this.str(b, p.srcF), sw: this.str(b, p.sw), swF: this.str(b, p.swF) };
-      if (!list) this.names.set(h, (list = []));
-      if (list.length < 8) list.push(hit);
-    }
+    const ev = this.ev;
     ev.id = rec.id;
     ev.ticks = rec.ticks;
     ev.cpu = rec.cpu;
@@ -122,20 +134,36 @@ class VmsParser {
     ev.srcNicF = hit.srcF;
     ev.switchName = hit.sw;
     ev.switchF = hit.swF;
+    ev.place = hit;
     ev.nblHi = 0;
     ev.nblLo = 0;
     ev.nblKey = 0;
     ev.dropReason = 0;
-    if (p.buf >= 0 && n > p.buf) {
-      const o = this.off[p.buf];
-      const size = this.off[p.buf + 1] - o;
-      ev.nblLo = rec.dv.getUint32(o, true);
-      ev.nblHi = size === 8 ? rec.dv.getUint32(o + 4, true) : 0;
-      ev.nblKey = (ev.nblHi & 0x1fffff) * 4294967296 + ev.nblLo;
+    if (p.buf >= 0) {
+      let o = -1;
+      let size = 0;
+      if (p.lastIsBuf) {
+        o = e;
+        size = rec.pointerSize;
+      } else if (n > p.buf) {
+        o = this.off[p.buf];
+        size = this.off[p.buf + 1] - o;
+      }
+      if (o >= 0) {
+        ev.nblLo = rec.dv.getUint32(o, true);
+        ev.nblHi = size === 8 ? rec.dv.getUint32(o + 4, true) : 0;
+        ev.nblKey = (ev.nblHi & 0x1fffff) * 4294967296 + ev.nblLo;
+      }
     }
     if (p.reason >= 0 && n > p.reason) ev.dropReason = rec.dv.getUint32(this.off[p.reason], true);
     return true;
   }
+}
+
+function sameRegion(a: Uint8Array, b: Uint8Array, s: number, len: number): boolean {
+  if (a.length !== len) return false;
+  for (let i = 0; i < len; i++) if (a[i] !== b[s + i]) return false;
+  return true;
 }
 
 export class JourneyReader implements Iterable<Journey> {
