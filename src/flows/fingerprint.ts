@@ -55,11 +55,16 @@ export function natFingerprint(d: Dissection, k: PacketKey, fp: number): number 
   return d.proto[k.ip] === Proto.Ipv4 ? mix(fp, d.u16(d.start[k.ip] + 4) + 1) >>> 0 : fp;
 }
 
-/** Fingerprint of a frame with no flow key (LLDP, STP …): bytes after the link header, and the length. */
-export function frameFingerprint(d: Dissection, wireLength: number): number {
-  const from = d.n > 0 ? d.hdrEnd[0] : 0;
-  const end = Math.min(d.length, from + 64);
-  let h = mix(0x2545f491, wireLength);
+/**
+ * Fingerprint of a frame without an IP flow key (ARP, LLDP, STP …): up to 64 bytes after the link headers
+ * (Ethernet and 802.1Q tags, which a vSwitch adds and strips), without the length (padding changes with tags).
+ */
+export function frameFingerprint(d: Dissection): number {
+  let i = 0;
+  while (i < d.n && (d.proto[i] === Proto.Eth || d.proto[i] === Proto.Vlan)) i++;
+  const from = i < d.n ? d.start[i] : d.n > 0 ? d.hdrEnd[d.n - 1] : 0;
+  const end = Math.min(d.proto[i] === Proto.Arp ? d.hdrEnd[i] : d.length, from + 64);
+  let h = 0x2545f491;
   let o = from;
   for (; o + 4 <= end; o += 4) h = mix(h, d.u32(o));
   for (; o < end; o++) h = mix(h, d.bytes[o]);

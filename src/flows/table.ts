@@ -212,7 +212,7 @@ export class FlowTable {
       if (keyed && k.ip >= 0) {
         fp = fingerprint(d, k);
         id = ((hashWords(k.words) ^ (k.reversed ? 0x9e3779b9 : 0)) & 0x1fffff) * 4294967296 + fp;
-      } else id = (frameFingerprint(d, p.originalLength) & 0x1fffff) * 4294967296 + (keyed ? hashWords(k.words) : 0x7f4a7c15);
+      } else id = (frameFingerprint(d) & 0x1fffff) * 4294967296 + ((keyed ? hashWords(k.words) ^ (k.reversed ? 0x9e3779b9 : 0) : 0x7f4a7c15) >>> 0);
       s = this.netshSeen.get(id);
       const at = observationPoint(p);
       // Seen again where it entered (not a pktmon drop report, which WFP repeats per filter): another packet.
