@@ -4,15 +4,17 @@
  * Writes lab captures with `--scale` into a temp dir (nat-port-mapping: every packet crosses a vSwitch and
  * WinNAT, so netsh journeys link NBL traversals and host-NIC sightings by bytes and by the NAT-invariant key),
  * then measures, each case in its own child process (peak RSS per case), CPU seconds of that process:
+ *   builder-real    JourneyBuilder alone on a real capture's appearances (pktmon-wifi-vpn-1.etl, 11 per packet up a
+ *                   Wi-Fi filter stack) replayed BENCH_REAL_REPEAT times (default 100) with shifted times
  *   builder-pktmon  JourneyBuilder alone: pktmon appearances already in memory → journeys (the journeys stage's own cost)
  *   builder-netsh   the same for netsh: VmSwitch events + NDIS 1003/1001 records in memory → journeys
  *   reader-pktmon   PacketReader alone on the pktmon file (the upstream floor: decompression, decoding, records)
  *   reader-netsh    PacketReader + VmSwitch event parsing on the netsh file (upstream floor for netsh)
  *   file-pktmon     JourneyReader end to end on the pktmon file (reader + builder, no frame summaries)
  *   file-netsh      JourneyReader end to end on the netsh file
- *   cli-netsh       `wnvtrace follow FILE > /dev/null` (story lines)
+ *   cli-netsh       `wnvtrace follow FILE` (story lines, output discarded), in the child process
  *   rss-netsh       JourneyReader over a BENCH_RSS_MB (default 2048) netsh capture: RSS sampled every 1 %, peak and spread
- * Env: BENCH_SCALE (repetitions for the timing captures, default 5000 = 100 000 packets, 400 000 appearances),
+ * Env: BENCH_SCENARIO (default nat-port-mapping), BENCH_SCALE (repetitions for the timing captures, default 5000 = 100 000 packets, 400 000 appearances),
  * BENCH_RSS_MB (0 skips the RSS case), BENCH_CASES (comma list), BENCH_KEEP=1 keeps the temp dir.
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
@@ -21,19 +23,20 @@ import { dirname, join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { loadScenario, runLab } from "../src/lab/lab.js";
-import { PacketReader } from "../src/packets/mod.js";
-import type { PacketRecord } from "../src/packets/mod.js";
-import { JourneyBuilder, JourneyReader, HopNamer, TraceNames, VMSWITCH_GUID } from "../src/journeys/mod.js";
+import type { PacketReader, PacketRecord } from "../src/packets/mod.js";
+import { JourneyBuilder, JourneyReader, HopNamer, TraceNames } from "../src/journeys/mod.js";
 import type { VmsEvent } from "../src/journeys/mod.js";
+import { main as cliMain } from "../src/cli/program.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..", "..");
-const CLI = join(repo, "dist", "src", "cli", "main.js");
-const SCENARIO = "nat-port-mapping";
+const SCENARIO = process.env.BENCH_SCENARIO ?? "nat-port-mapping";
+const samples = process.env.WNVTRACE_SAMPLES ? resolve(process.env.WNVTRACE_SAMPLES) : resolve(repo, "..", "shared", "etl-samples");
+const REAL = join(samples, "pktmon-wifi-vpn-1.etl");
 const MiB = 1024 * 1024;
 
-type Mode = "builder-pktmon" | "builder-netsh" | "reader-pktmon" | "reader-netsh" | "file-pktmon" | "file-netsh" | "cli-netsh" | "rss-netsh";
-const MODES: Mode[] = ["builder-pktmon", "builder-netsh", "reader-pktmon", "reader-netsh", "file-pktmon", "file-netsh", "cli-netsh", "rss-netsh"];
+type Mode = "builder-real" | "builder-pktmon" | "builder-netsh" | "reader-pktmon" | "reader-netsh" | "file-pktmon" | "file-netsh" | "cli-netsh" | "rss-netsh";
+const MODES: Mode[] = ["builder-real", "builder-pktmon", "builder-netsh", "reader-pktmon", "reader-netsh", "file-pktmon", "file-netsh", "cli-netsh", "rss-netsh"];
 
 interface Result {
   readonly mode: Mode;
@@ -73,8 +76,16 @@ function preload(file: string): { items: (PacketRecord | VmsEvent)[]; names: Tra
 
 function child(mode: Mode, file: string): Result {
   const bytes = statSync(file).size;
-  if (mode === "builder-pktmon" || mode === "builder-netsh") {
-    const { items, names, reader } = preload(file);
+  if (mode === "builder-real" || mode === "builder-pktmon" || mode === "builder-netsh") {
+    const { items: once, names, reader } = preload(file);
+    let items = once;
+    if (mode === "builder-real") {
+      // Replay the capture: every copy shifted by the capture's span plus a second (group ids repeat: new journeys).
+      const span = once.reduce((m, x) => Math.max(m, x.ticks), 0) + 10_000_000;
+      const n = Number(process.env.BENCH_REAL_REPEAT ?? 100);
+      items = [];
+      for (let r = 0; r < n; r++) for (const x of once) items.push({ ...x, ticks: x.ticks + r * span } as PacketRecord | VmsEvent);
+    }
     const appearances = items.filter((x) => "source" in x).length;
     (globalThis as { gc?: () => void }).gc?.();
     let journeys = 0;
@@ -111,11 +122,21 @@ function child(mode: Mode, file: string): Result {
     return { mode, cpu: cpuSeconds() - c0, wall: (performance.now() - w0) / 1000, appearances: n, journeys: 0, bytes, maxRssMB: process.memoryUsage().rss / MiB, note: `PacketReader${mode === "reader-netsh" ? ` + ${v} VmSwitch events parsed` : ""}` };
   }
   if (mode === "cli-netsh") {
+    // The CLI in this process (its stdout swallowed), so that CPU time and peak RSS are the command's.
+    const write = process.stdout.write.bind(process.stdout);
+    let out = 0;
+    process.stdout.write = ((chunk: string | Uint8Array): boolean => {
+      out += chunk.length;
+      return true;
+    }) as typeof process.stdout.write;
+    const c0 = cpuSeconds();
     const w0 = performance.now();
-    const r = spawnSync(process.execPath, [CLI, "follow", file], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, WNVTRACE_NO_PROGRESS: "1" } });
-    if (r.status !== 0) throw new Error(`follow failed: ${r.stderr}`);
+    const code = cliMain(["follow", file]);
+    const cpu = cpuSeconds() - c0;
     const wall = (performance.now() - w0) / 1000;
-    return { mode, cpu: wall, wall, appearances: 0, journeys: 0, bytes, maxRssMB: 0, note: "wall time of the child CLI" };
+    process.stdout.write = write;
+    if (code !== 0) throw new Error(`follow exited ${code}`);
+    return { mode, cpu, wall, appearances: 0, journeys: 0, bytes, maxRssMB: process.memoryUsage().rss / MiB, note: `\`wnvtrace follow\` story lines, ${(out / MiB).toFixed(0)} MB of text` };
   }
   // file-*, rss-*
   const c0 = cpuSeconds();
@@ -176,7 +197,7 @@ function main(): void {
     const rows: Result[] = [];
     for (const mode of MODES) {
       if (only && !only.has(mode)) continue;
-      const file = mode.endsWith("pktmon") ? pktmon : mode === "rss-netsh" ? big : netsh;
+      const file = mode === "builder-real" ? REAL : mode.endsWith("pktmon") ? pktmon : mode === "rss-netsh" ? big : netsh;
       if (!file || !existsSync(file)) continue;
       const r = spawnSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), "--child", mode, file], { encoding: "utf8", maxBuffer: 1 << 26 });
       if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
@@ -194,5 +215,4 @@ function main(): void {
   }
 }
 
-void VMSWITCH_GUID;
 main();

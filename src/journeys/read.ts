@@ -162,8 +162,12 @@ class VmsParser {
 
 function sameRegion(a: Uint8Array, b: Uint8Array, s: number, len: number): boolean {
   if (a.length !== len) return false;
-  for (let i = 0; i < len; i++) if (a[i] !== b[s + i]) return false;
-  return true;
+  if (len < 64) {
+    for (let i = 0; i < len; i++) if (a[i] !== b[s + i]) return false;
+    return true;
+  }
+  // Names run to a few hundred bytes: a native memcmp beats a byte loop.
+  return Buffer.compare(a, b.subarray(s, s + len)) === 0;
 }
 
 export class JourneyReader implements Iterable<Journey> {
@@ -212,8 +216,10 @@ export class JourneyReader implements Iterable<Journey> {
   /** The next complete journey, or null at the end. */
   next(): Journey | null {
     while (this.head >= this.queue.length) {
-      this.queue.length = 0;
-      this.head = 0;
+      if (this.head > 0) {
+        this.queue.length = 0;
+        this.head = 0;
+      }
       if (this.finished) return null;
       const p: PacketRecord | null = this.packets.next();
       if (p) {
