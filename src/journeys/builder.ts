@@ -126,7 +126,9 @@ interface Pending {
   cpu: number;
   tid: number;
   ticks: number;
+  /** The NIC the fragment should name: the source NIC (and for a 57, its destination NIC is accepted too). */
   nic: string;
+  alt: string;
   hop: Hop;
   group: Group;
   /** null: a switch-in not yet joined to a journey (its bytes decide which). */
@@ -470,7 +472,7 @@ export class JourneyBuilder {
     const h = this.hop("switch-in", e.ticks, e.cpu, w, e.id);
     const g = this.newGroup(e, false, h);
     this.lastGroupByCpu.set(e.cpu, g);
-    this.setPending({ cpu: e.cpu, tid: e.tid, ticks: e.ticks, nic: e.nic, hop: h, group: g, j: null });
+    this.setPending({ cpu: e.cpu, tid: e.tid, ticks: e.ticks, nic: e.nic, alt: e.nic, hop: h, group: g, j: null });
   }
 
   private routed(e: VmsEvent): void {
@@ -498,7 +500,7 @@ export class JourneyBuilder {
     g.undelivered++;
     g.j!.waiting++;
     this.lastGroupByCpu.set(e.cpu, g);
-    this.setPending({ cpu: e.cpu, tid: e.tid, ticks: e.ticks, nic: e.srcNic, hop: h, group: g, j: g.j });
+    this.setPending({ cpu: e.cpu, tid: e.tid, ticks: e.ticks, nic: e.srcNic, alt: e.nic, hop: h, group: g, j: g.j });
   }
 
   private delivered(e: VmsEvent): void {
@@ -576,7 +578,7 @@ export class JourneyBuilder {
     const v = p.vmswitch!;
     this.names.fragment(v.sourceNicName, v.sourceNicType, v.sourcePortName, v.sourcePortId);
     const pd = this.pend[p.cpu];
-    if (pd && pd.tid === p.tid && p.ticks - pd.ticks <= this.adjacency && nicAgree(pd.nic, v.sourceNicName)) {
+    if (pd && pd.tid === p.tid && p.ticks - pd.ticks <= this.adjacency && (nicAgree(pd.nic, v.sourceNicName) || nicAgree(pd.alt, v.sourceNicName))) {
       this.takePending(p.cpu);
       this.stats.fragmentsAttached++;
       const h = pd.hop;
