@@ -21,8 +21,31 @@ const INTERN = new Map<number, string>();
 const INTERN_MAX = 65536;
 
 function interned(b: Uint8Array, off: number, stop: number): string {
-  let h = (stop - off) | 0;
+  let h = 0;
   for (let i = off; i < stop; i += 2) h = (Math.imul(h, 31) + (b[i] | (b[i + 1] << 8))) | 0;
+  return lookup(b, off, stop, h);
+}
+
+/**
+ * A NUL-terminated UTF-16LE string in one pass (find the end and hash together), interned like readUtf16.
+ * Returns the string; `utf16zNext` is set to the offset after the terminator.
+ */
+export let utf16zNext = 0;
+export function readUtf16zFast(b: Uint8Array, off: number, end: number): string {
+  let i = off;
+  let h = 0;
+  while (i + 1 < end) {
+    const c = b[i] | (b[i + 1] << 8);
+    if (c === 0) break;
+    h = (Math.imul(h, 31) + c) | 0;
+    i += 2;
+  }
+  utf16zNext = Math.min(i + 2, end);
+  if (i - off > 128) return utf16.decode(b.subarray(off, i));
+  return lookup(b, off, i, h);
+}
+
+function lookup(b: Uint8Array, off: number, stop: number, h: number): string {
   const hit = INTERN.get(h);
   if (hit !== undefined && hit.length === (stop - off) >> 1) {
     let same = true;

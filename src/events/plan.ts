@@ -5,7 +5,7 @@
  */
 import type { EventSchema, FieldDef, InType, ValueMap } from "./schema.js";
 import { readGuid } from "../bytes/guid.js";
-import { readUtf16, utf16zEnd, ansizEnd, readAnsi } from "../bytes/text.js";
+import { readUtf16, utf16zEnd, ansizEnd, readAnsi, readUtf16zFast, utf16zNext } from "../bytes/text.js";
 import { systemtimeToIso } from "../bytes/time.js";
 import { formatSid } from "../etl/mod.js";
 
@@ -325,9 +325,9 @@ const HELPERS: {
   i64: (dv: DataView, p: number): number | bigint => i64(dv, p),
   wstr: (b: Uint8Array, p: number, chars: number, end: number): string => trimNul(readUtf16(b, p, chars, end)),
   wstrz: (b: Uint8Array, p: number, end: number): string => {
-    const z = utf16zEnd(b, p, end);
-    HELPERS.zend = Math.min(z + 2, end);
-    return readUtf16(b, p, (z - p) >> 1, end);
+    const s = readUtf16zFast(b, p, end);
+    HELPERS.zend = utf16zNext;
+    return s;
   },
   zend: 0,
   guid: readGuid,

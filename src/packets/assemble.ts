@@ -6,11 +6,11 @@
  * keeping pktmon's component table (20, 30–75) and NDIS interface attach events (1014/1015) on the way.
  * Field offsets come from the trace's own schema (embedded metadata or bundled), located without allocation.
  */
-import type { EtlRecord } from "../etl/mod.js";
+import type { EtlRecord, RecordRef } from "../etl/mod.js";
 import { EtlReader, RecordKind } from "../etl/mod.js";
 import type { DecoderOptions, Plan, ResolvedSchema } from "../events/mod.js";
 import { TraceDecoder } from "../events/mod.js";
-import { readUtf16, utf16zEnd } from "../bytes/text.js";
+import { readUtf16zFast } from "../bytes/text.js";
 import { toHex } from "../bytes/hex.js";
 import type { LinkType, PacketRecord, PktmonMeta } from "./frame.js";
 import { LinkType as LT } from "./frame.js";
@@ -63,10 +63,7 @@ class Located {
   /** UTF-16 string of field i (NUL-terminated or counted: up to the next field). */
   str(i: number): string {
     if (!this.has(i)) return "";
-    const o = this.off[i];
-    const e = this.off[i + 1];
-    const z = utf16zEnd(this.b, o, e);
-    return readUtf16(this.b, o, (z - o) >> 1, e);
+    return readUtf16zFast(this.b, this.off[i], this.off[i + 1]);
   }
   bytes(i: number): Uint8Array {
     if (!this.has(i)) return new Uint8Array(0);
@@ -123,7 +120,8 @@ const F20 = ["Id", "Type", "Name", "Description"] as const;
 interface Pending {
   parts: Uint8Array[];
   size: number;
-  first: EtlRecord;
+  cpu: number;
+  ref: RecordRef;
   ticks: number;
   pid: number;
   tid: number;
@@ -298,7 +296,7 @@ export class PacketReader {
     const continuing = p !== undefined;
     if (!p) {
       p = {
-        parts: [], size: 0, first: rec.clone(), ticks: rec.ticks, pid: rec.pid, tid: rec.tid,
+        parts: [], size: 0, cpu: rec.cpu, ref: rec.ref, ticks: rec.ticks, pid: rec.pid, tid: rec.tid,
         miniport: l.uint(ix.MiniportIfIndex), lower: l.uint(ix.LowerIfIndex), kwLo, kwHi: rec.keywordHi >>> 0,
       };
     }
@@ -318,11 +316,11 @@ export class PacketReader {
     const linkType = linkTypeOf(p.kwLo);
     this.stats.ndisFrames++;
     this.push({
-      number: ++this.number, ticks: p.ticks, cpu: p.first.cpu, pid: p.pid, tid: p.tid, source: "ndis", linkType,
+      number: ++this.number, ticks: p.ticks, cpu: p.cpu, pid: p.pid, tid: p.tid, source: "ndis", linkType,
       direction: p.kwHi & KW_HI.Send ? "out" : p.kwHi & KW_HI.Receive ? "in" : "unknown",
       bytes, originalLength: originalLength(bytes, linkType, (p.kwLo & KW_LO.Truncated) !== 0),
       ndis: { miniportIfIndex: p.miniport, lowerIfIndex: p.lower, fragments: p.parts.length, ...(this.metadataHex ? { metadataHex: this.metadataHex } : {}) },
-      event: p.first.ref, eventId: 1001,
+      event: p.ref, eventId: 1001,
     });
     this.metadataHex = undefined;
   }
