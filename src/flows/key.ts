@@ -258,7 +258,8 @@ export class FlowIndex {
 
   /** Copies key `key`'s words into out. */
   words(key: number, out: Uint32Array): void {
-    out.set(this.keys.subarray(key * KEY_WORDS, key * KEY_WORDS + KEY_WORDS));
+    const o = key * KEY_WORDS;
+    for (let i = 0; i < KEY_WORDS; i++) out[i] = this.keys[o + i];
   }
 
   private place(h: number, id: number): void {

@@ -37,33 +37,28 @@ import { FlowIndex, Kind, KEY_WORDS, PacketKey, addrText, canonical, extractKey,
 import { fingerprint, frameFingerprint, natFingerprint } from "./fingerprint.js";
 import { TcpConn } from "./tcp.js";
 import { DnsTracker } from "./dns.js";
+import { Recent } from "./recent.js";
+import { SEEN_DROP, SEEN_TUNNEL, Sightings, stringHash } from "./sightings.js";
 import type { WinNatSession } from "./winnat.js";
 import type {
   ArpInfo, EchoInfo, Endpoint, Flow, FlowProtocol, FlowView, FlowsResult, IcmpErrorNote, NatEvidence, NatInfo,
 } from "./types.js";
 
-/** Sightings remembered for repeat detection (as the exporter's window). */
+/** Sightings remembered for repeat detection (at least as many as the exporter's window). */
 const SIGHTING_WINDOW = 1 << 16;
+/** Content-identified sightings remembered (16k…32k packets: far more than 5 ms of traffic). */
+const CONTENT_WINDOW = 1 << 14;
 /** A netsh sighting repeats an earlier one within 5 ms (100 ns ticks). */
 const REPEAT_TICKS = 50_000;
 /** Payload-match NAT evidence within 10 ms. */
 const NAT_MATCH_TICKS = 100_000;
-const FINGERPRINTS = 1 << 15;
+/** Recent payload fingerprints for NAT evidence (direct-mapped). */
+const FINGERPRINTS = 1 << 16;
 
 export const DEDUP_RULE =
   "pktmon: first appearance of each (PktGroupId, PktNumber); NDIS/VMSwitch and pktmon without appearance numbers (AppearanceCount 0): a sighting with the same flow key and fingerprint " +
   "(IP length, transport header without ports/checksums, first 32 payload bytes) within 5 ms of an earlier one is a repeat unless seen again at the point where it was first seen; " +
   "a repeat with another 5-tuple (NAT) counts once in that flow too; tunnel outer headers are views of the inner flow";
-
-class Sighting {
-  /** Observation point where the packet was first seen (content-identified sightings only). */
-  point = -1;
-  flow: FlowState | null = null;
-  others: FlowState[] | null = null;
-  tunnel = false;
-  dropped = false;
-  ticks = 0;
-}
 
 class Echo {
   requests = 0;
@@ -72,7 +67,7 @@ class Echo {
   rttSum = 0;
   rttMin = Infinity;
   rttMax = 0;
-  readonly pending = new Map<number, number>();
+  readonly pending = new Recent<number, number>(1024);
 }
 
 class Arp {
@@ -130,6 +125,9 @@ export class FlowState {
 interface Vote {
   first: FlowState;
   second: FlowState;
+  /** Key words of first and second. */
+  wFirst: Uint32Array;
+  wSecond: Uint32Array;
   samePacket: number;
   payload: number;
   /** Matches saying the first-seen flow is the inside view, and the outside view. */
@@ -158,10 +156,16 @@ export class FlowTable {
   private readonly key = new PacketKey();
   private readonly key2 = new PacketKey();
   private readonly words = new Uint32Array(KEY_WORDS);
-  private readonly pktmonSeen = new Map<string, Sighting>();
-  private readonly netshSeen = new Map<number, Sighting>();
-  private readonly fps = new Map<number, { flow: FlowState; ticks: number }>();
-  private readonly frags = new Map<number, FlowState>();
+  /** The flow of the last lookup and its key words. */
+  private readonly lastWords = new Uint32Array(KEY_WORDS);
+  private last: FlowState | null = null;
+  private readonly pktmonSeen = new Sightings(SIGHTING_WINDOW);
+  /** Content-identified sightings only need to span REPEAT_TICKS: a smaller table stays in cache. */
+  private readonly contentSeen = new Sightings(CONTENT_WINDOW);
+  private readonly fpKey = new Uint32Array(FINGERPRINTS);
+  private readonly fpFlow = new Int32Array(FINGERPRINTS).fill(-1);
+  private readonly fpTicks = new Float64Array(FINGERPRINTS);
+  private readonly frags = new Recent<number, FlowState>(4096);
   private readonly votes = new Map<number, Vote>();
   private readonly sessions: WinNatSession[] = [];
   private readonly dns = new DnsTracker();
@@ -195,17 +199,15 @@ export class FlowTable {
     const k = this.key;
     const keyed = extractKey(d, k);
     const m = p.pktmon;
-    let s: Sighting | undefined;
+    const byId = m !== undefined && m.appearance !== 0;
+    const s = byId ? this.pktmonSeen : this.contentSeen;
     let fp = 0;
     let isNew = false;
-    if (m && m.appearance !== 0) {
-      const id = m.pktNumber === 1 ? m.groupId : `${m.groupId}:${m.pktNumber}`;
-      s = this.pktmonSeen.get(id);
-      if (!s) {
-        s = new Sighting();
+    if (byId) {
+      const h = stringHash(m!.groupId, m!.pktNumber);
+      if (!s.findStr(m!.groupId, m!.pktNumber, h)) {
         isNew = true;
-        this.pktmonSeen.set(id, s);
-        if (this.pktmonSeen.size > SIGHTING_WINDOW) this.pktmonSeen.delete(this.pktmonSeen.keys().next().value as string);
+        s.insert(m!.groupId, m!.pktNumber, h, ticks, 0);
       }
     } else {
       let id: number;
@@ -213,19 +215,17 @@ export class FlowTable {
         fp = fingerprint(d, k);
         id = ((hashWords(k.words) ^ (k.reversed ? 0x9e3779b9 : 0)) & 0x1fffff) * 4294967296 + fp;
       } else id = (frameFingerprint(d) & 0x1fffff) * 4294967296 + ((keyed ? hashWords(k.words) ^ (k.reversed ? 0x9e3779b9 : 0) : 0x7f4a7c15) >>> 0);
-      s = this.netshSeen.get(id);
+      const h = (id % 4294967296) ^ Math.floor(id / 4294967296);
       const at = observationPoint(p);
+      const found = s.findNum(id, h);
       // Seen again where it entered (not a pktmon drop report, which WFP repeats per filter): another packet.
-      const again = s !== undefined && s.point === at && !(m && m.drop);
-      if (!s || Math.abs(ticks - s.ticks) > REPEAT_TICKS || again) {
-        s = new Sighting();
+      if (!found || Math.abs(ticks - s.ticks) > REPEAT_TICKS || (s.point === at && !(m && m.drop))) {
         isNew = true;
-        s.point = at;
-        this.netshSeen.set(id, s);
-        if (this.netshSeen.size > SIGHTING_WINDOW) this.netshSeen.delete(this.netshSeen.keys().next().value as number);
+        if (found) s.renew(h, ticks, at);
+        else s.insert(undefined, id, h, ticks, at);
       }
     }
-    if (isNew || ticks > s.ticks) s.ticks = ticks;
+    if (ticks > s.ticks) s.ticks = ticks;
     if (isNew) this.packets++;
     if (!keyed) {
       if (isNew) this.unkeyed++;
@@ -236,28 +236,31 @@ export class FlowTable {
     const fromA = !k.reversed === f.aIsLow;
     let counted = false;
     if (isNew) {
-      s.flow = f;
+      s.flow = f.index;
       counted = true;
-    } else if (s.flow !== f && !(s.others && s.others.includes(f))) {
+    } else if (!s.countedIn(f.index)) {
       // The same packet with another 5-tuple: NAT rewrote it between two sightings.
-      if (s.flow === null) s.flow = f;
+      if (s.flow < 0) s.flow = f.index;
       else {
-        (s.others ??= []).push(f);
-        if (f.kind === s.flow.kind) this.vote(s.flow, f, k, false);
+        s.addOther(f.index);
+        const first = this.flows[s.flow];
+        if (f.kind === first.kind) this.vote(first, f, k, false);
       }
       counted = true;
     }
+    const flags = s.flags;
     if (counted) {
       this.count(f, fromA, p.originalLength, ticks);
       f = this.analyse(f, k, d, p, fromA, ticks);
-      if (this.natByPayload && k.ip >= 0 && f.kind !== Kind.IpOther) this.payloadMatch(f, k, natFingerprint(d, k, fp !== 0 ? fp : fingerprint(d, k)), ticks);
+      // Payload evidence for packets first seen here (a packet already known by identity has better evidence).
+      if (isNew && this.natByPayload && k.ip >= 0 && f.kind !== Kind.IpOther) this.payloadMatch(f, k, natFingerprint(d, k, fp !== 0 ? fp : fingerprint(d, k)), ticks);
     } else this.repeats++;
-    if (k.tunnel >= 0 && !s.tunnel) {
-      s.tunnel = true;
+    if (k.tunnel >= 0 && !(flags & SEEN_TUNNEL)) {
+      s.flags |= SEEN_TUNNEL;
       this.tunnelView(f, k, d, fromA, p.originalLength, ticks);
     }
-    if (m && m.drop && !s.dropped) {
-      s.dropped = true;
+    if (m && m.drop && !(flags & SEEN_DROP)) {
+      s.flags |= SEEN_DROP;
       f.dropPackets++;
       const r = m.dropReasonName ?? String(m.dropReason);
       (f.dropReasons ??= {})[r] = ((f.dropReasons ??= {})[r] ?? 0) + 1;
@@ -281,7 +284,6 @@ export class FlowTable {
     const f = this.lookup(k, ticks);
     if (k.family === 4 && k.kind !== Kind.Arp && (d.u16(d.start[k.ip] + 6) & 0x2000) !== 0) {
       this.frags.set(this.fragKey(k, d.u16(d.start[k.ip] + 4)), f);
-      if (this.frags.size > 4096) this.frags.delete(this.frags.keys().next().value as number);
     }
     return f;
   }
@@ -295,14 +297,24 @@ export class FlowTable {
   }
 
   private lookup(k: PacketKey, ticks: number): FlowState {
-    const h = hashWords(k.words);
-    const i = this.index.find(k.words, h);
-    if (i >= 0) return this.flows[i];
-    const id = this.flows.length;
-    const key = this.index.insert(k.words, h, id);
-    const f = new FlowState(id, k.kind, k.family, k.ipProto, key, !k.reversed);
-    f.first = ticks;
-    this.flows.push(f);
+    // The last packet's flow first: a packet's sightings and a flow's packets come in runs.
+    const w = k.words;
+    const l = this.lastWords;
+    const last = this.last;
+    if (last !== null && l[0] === w[0] && l[9] === w[9] && l[1] === w[1] && l[5] === w[5] && l[2] === w[2] && l[3] === w[3] && l[4] === w[4] && l[6] === w[6] && l[7] === w[7] && l[8] === w[8]) return last;
+    const h = hashWords(w);
+    const i = this.index.find(w, h);
+    let f: FlowState;
+    if (i >= 0) f = this.flows[i];
+    else {
+      const id = this.flows.length;
+      const key = this.index.insert(w, h, id);
+      f = new FlowState(id, k.kind, k.family, k.ipProto, key, !k.reversed);
+      f.first = ticks;
+      this.flows.push(f);
+    }
+    l.set(w);
+    this.last = f;
     return f;
   }
 
@@ -346,6 +358,7 @@ export class FlowTable {
       g.previous = f;
       this.flows.push(g);
       this.index.rebind(f.key, id);
+      this.last = null;
       this.count(g, true, p.originalLength, ticks);
       f = g;
       fromA = true;
@@ -389,8 +402,7 @@ export class FlowTable {
     const pk = ((request ? fromA : !fromA) ? 0x10000 : 0) + seq;
     if (request) {
       e.requests++;
-      if (!e.pending.has(pk)) e.pending.set(pk, ticks);
-      if (e.pending.size > 1024) e.pending.delete(e.pending.keys().next().value as number);
+      if (e.pending.get(pk) === undefined) e.pending.set(pk, ticks);
     } else {
       e.replies++;
       const at = e.pending.get(pk);
@@ -542,24 +554,21 @@ export class FlowTable {
   // ---- NAT evidence --------------------------------------------------------------------------------------
 
   private payloadMatch(f: FlowState, k: PacketKey, fp: number, ticks: number): void {
-    const e = this.fps.get(fp);
-    if (e && e.flow !== f && e.flow.kind === f.kind && ticks - e.ticks <= NAT_MATCH_TICKS && ticks >= e.ticks && e.flow.mergedInto === null) {
-      this.vote(e.flow, f, k, true);
+    // Direct-mapped: a collision only loses a piece of evidence.
+    const i = fp & (FINGERPRINTS - 1);
+    const prev = this.fpFlow[i];
+    if (prev >= 0 && prev !== f.index && this.fpKey[i] === fp) {
+      const e = this.flows[prev];
+      const dt = ticks - this.fpTicks[i];
+      if (e.kind === f.kind && dt >= 0 && dt <= NAT_MATCH_TICKS) this.vote(e, f, k, true);
     }
-    if (e) {
-      e.flow = f;
-      e.ticks = ticks;
-    } else {
-      this.fps.set(fp, { flow: f, ticks });
-      if (this.fps.size > FINGERPRINTS) this.fps.delete(this.fps.keys().next().value as number);
-    }
+    this.fpKey[i] = fp;
+    this.fpFlow[i] = f.index;
+    this.fpTicks[i] = ticks;
   }
 
-  /** Does flow f have this endpoint (address, and port unless ICMP echo)? */
-  private hasEndpoint(f: FlowState, addr: Uint32Array, port: number): boolean {
-    const w = this.words;
-    this.index.words(f.key, w);
-    const echo = f.kind === Kind.Echo;
+  /** Do these key words (a flow's) have this endpoint (address, and port unless ICMP echo)? */
+  private static hasEndpoint(w: Uint32Array, echo: boolean, addr: Uint32Array, port: number): boolean {
     const lo = w[1] === addr[0] && w[2] === addr[1] && w[3] === addr[2] && w[4] === addr[3] && (echo || w[9] >>> 16 === port);
     const hi = w[5] === addr[0] && w[6] === addr[1] && w[7] === addr[2] && w[8] === addr[3] && (echo || (w[9] & 0xffff) === port);
     return lo || hi;
@@ -567,19 +576,25 @@ export class FlowTable {
 
   /** Evidence that `first` (seen first) and `second` (the packet in k) are two views of one conversation. */
   private vote(first: FlowState, second: FlowState, k: PacketKey, payload: boolean): void {
-    const sharedDst = this.hasEndpoint(first, k.dst, k.dport);
-    const sharedSrc = this.hasEndpoint(first, k.src, k.sport);
-    if (sharedDst === sharedSrc) return; // both (same flow in disguise) or none (double NAT): no verdict
-    // NAT translates unicast conversations; the same multicast/broadcast sent from two addresses is not NAT.
-    if (isGroupAddress(k.family, k.dst) || isGroupAddress(k.family, k.src)) return;
     const a = Math.min(first.index, second.index);
     const b = Math.max(first.index, second.index);
     const id = a * 67108864 + b;
     let v = this.votes.get(id);
     if (!v) {
-      v = { first, second, samePacket: 0, payload: 0, firstInside: 0, firstOutside: 0 };
+      // NAT translates unicast conversations; the same multicast/broadcast sent from two addresses is not NAT.
+      if (isGroupAddress(k.family, k.dst) || isGroupAddress(k.family, k.src)) return;
+      const wf = new Uint32Array(KEY_WORDS);
+      const ws = new Uint32Array(KEY_WORDS);
+      this.index.words(first.key, wf);
+      this.index.words(second.key, ws);
+      v = { first, second, wFirst: wf, wSecond: ws, samePacket: 0, payload: 0, firstInside: 0, firstOutside: 0 };
       this.votes.set(id, v);
     }
+    const echo = first.kind === Kind.Echo;
+    const w = first === v.first ? v.wFirst : v.wSecond;
+    const sharedDst = FlowTable.hasEndpoint(w, echo, k.dst, k.dport);
+    const sharedSrc = FlowTable.hasEndpoint(w, echo, k.src, k.sport);
+    if (sharedDst === sharedSrc) return; // both (same flow in disguise) or none (double NAT): no verdict
     if (payload) v.payload++;
     else v.samePacket++;
     // Seen first in `first`: it is the inside when the shared endpoint is the destination.
@@ -652,8 +667,20 @@ export class FlowTable {
     return { a: { ip: addrText(f.family, aAddr), port: aPort }, b: { ip: addrText(f.family, bAddr), port: bPort }, aAddr, bAddr, aPort, bPort };
   }
 
+  private isoSec = NaN;
+  private isoText = "";
+  /** ISO UTC text of a tick count (the date-time part cached per second: finish() asks once per flow). */
   private iso(ticks: number): string {
-    return this.traceStart === undefined ? "" : filetimeToIso(this.traceStart + BigInt(Math.round(ticks)));
+    if (this.traceStart === undefined) return "";
+    const t = Math.round(ticks);
+    if (t < 0) return filetimeToIso(this.traceStart + BigInt(t));
+    const frac = t % 10_000_000;
+    const sec = t - frac;
+    if (sec !== this.isoSec) {
+      this.isoSec = sec;
+      this.isoText = filetimeToIso(this.traceStart + BigInt(sec)).slice(0, -9);
+    }
+    return `${this.isoText}.${String(frac).padStart(7, "0")}Z`;
   }
 
   /** The flows so far (the table can keep going afterwards). */
