@@ -76,7 +76,7 @@ export type TcpState =
 export interface TcpDirectionInfo {
   /** Payload bytes (TCP segment lengths, from the IP header, so truncated captures count in full). */
   readonly payloadBytes: number;
-  /** Segments whose sequence range was already seen (same data again), excluding keep-alives. */
+  /** Segments whose sequence range was already seen (same data again, SYNs sent again included, as tshark counts them), excluding keep-alives. */
   readonly retransmissions: number;
   /** Segments that filled a gap shortly after it opened (arrived late, not resent). */
   readonly outOfOrder: number;
@@ -98,7 +98,7 @@ export interface TcpInfo {
   readonly synAckToAckMs?: number;
   /** SYN → ACK: Wireshark's tcp.analysis.initial_rtt, ms. */
   readonly handshakeRttMs?: number;
-  /** SYNs sent again (same ISN) before an answer. */
+  /** SYNs (or SYN-ACKs) sent again with the same ISN before an answer (also counted in retransmissions). */
   readonly synRetries: number;
   readonly aToB: TcpDirectionInfo;
   readonly bToA: TcpDirectionInfo;

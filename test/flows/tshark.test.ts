@@ -14,6 +14,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { Dissection, PacketReader, newDissecter } from "../../src/packets/mod.js";
@@ -72,6 +73,32 @@ function compareAll(file: string, r: FlowsResult): { text: string; differences: 
   return { text: parts.join(", "), differences };
 }
 
+/** TCP analysis counts, ours and tshark's expert flags on the same file (reported, not asserted: the rules differ in details). */
+function tcpAnalysis(file: string, r: FlowsResult): string {
+  const count = (filter: string): number => {
+    const o = spawnSync("tshark", ["-r", file, "-n", "-Y", filter, "-T", "fields", "-e", "frame.number"], { encoding: "utf8", maxBuffer: 1 << 28 }).stdout.trim();
+    return o ? o.split("\n").length : 0;
+  };
+  const sum = { retrans: 0, syn: 0, ooo: 0, dup: 0, zw: 0, ka: 0, lost: 0 };
+  for (const f of r.flows) {
+    if (!f.tcp) continue;
+    sum.syn += f.tcp.synRetries;
+    for (const x of [f.tcp.aToB, f.tcp.bToA]) {
+      sum.retrans += x.retransmissions;
+      sum.ooo += x.outOfOrder;
+      sum.dup += x.duplicateAcks;
+      sum.zw += x.zeroWindows;
+      sum.ka += x.keepAlives;
+      sum.lost += x.lost;
+    }
+  }
+  const rt = "(tcp.analysis.retransmission || tcp.analysis.fast_retransmission || tcp.analysis.spurious_retransmission)";
+  return `TCP analysis ours/tshark: retransmissions ${sum.retrans}/${count(rt)} (SYN ${sum.syn}/${count(`${rt} && tcp.flags.syn == 1`)}), ` +
+    `out-of-order ${sum.ooo}/${count("tcp.analysis.out_of_order")}, dup ACK ${sum.dup}/${count("tcp.analysis.duplicate_ack")}, ` +
+    `zero window ${sum.zw}/${count("tcp.analysis.zero_window")}, keep-alive ${sum.ka}/${count("tcp.analysis.keep_alive")}, ` +
+    `not captured ${sum.lost}/${count("tcp.analysis.lost_segment")}`;
+}
+
 for (const name of SAMPLES) {
   test(`flows agree with tshark -z conv on ${name}`, { skip: missing(name) || noTshark }, (t) => {
     const path = sample(name)!;
@@ -88,6 +115,7 @@ for (const name of SAMPLES) {
       const cmp = compareAll(def, r);
       assert.deepEqual(cmp.differences.slice(0, 20), [], `${cmp.differences.length} differences`);
       t.diagnostic(`default export (${res.written} packets): ${cmp.text}`);
+      t.diagnostic(tcpAnalysis(def, r));
     } else {
       const cmp = compareAll(counted, r);
       assert.deepEqual(cmp.differences.slice(0, 20), [], `${cmp.differences.length} differences`);
@@ -96,6 +124,7 @@ for (const name of SAMPLES) {
       t.diagnostic(`no appearance numbers (AppearanceCount 0): the default export keeps every sighting (${res.written} packets); ` +
         `flows count ${r.stats.packets} packets. On the counted sightings (${c.written}): ${cmp.text}. ` +
         `On the default export tshark counts tcp ${frames("tcp")} / udp ${frames("udp")} frames where flows count ${ours("tcp")} / ${ours("udp")}.`);
+      t.diagnostic(tcpAnalysis(counted, r));
     }
   });
 }

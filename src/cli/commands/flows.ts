@@ -86,7 +86,7 @@ export function flowNotes(f: Flow): string {
     else if (t.synToSynAckMs !== undefined) n.push(`syn-ack after ${ms(t.synToSynAckMs)} ms`);
     if (t.synRetries) n.push(`SYN retries ${t.synRetries}`);
     const sum = (k: "retransmissions" | "outOfOrder" | "lost" | "zeroWindows" | "duplicateAcks"): number => t.aToB[k] + t.bToA[k];
-    if (sum("retransmissions")) n.push(`retrans ${sum("retransmissions")}`);
+    if (sum("retransmissions") > t.synRetries) n.push(`retrans ${sum("retransmissions") - t.synRetries}`);
     if (sum("outOfOrder")) n.push(`out-of-order ${sum("outOfOrder")}`);
     if (sum("lost")) n.push(`not captured ${sum("lost")}`);
     if (sum("zeroWindows")) n.push(`zero window ${sum("zeroWindows")}`);
