@@ -39,3 +39,42 @@ export function systemtimeToIso(dv: DataView, off: number): string {
   const p = (v: number, n = 2): string => v.toString().padStart(n, "0");
   return `${p(y, 4)}-${p(mo)}-${p(d)}T${p(h)}:${p(mi)}:${p(s)}.${p(ms, 3)}`;
 }
+
+/** 100 ns ticks since a FILETIME start → ISO UTC with 7 fractional digits; the date-time part is cached per second. */
+export class IsoClock {
+  private readonly secs: number;
+  private readonly rem: number;
+  private lastSec = NaN;
+  private lastText = "";
+  constructor(startFiletime: bigint) {
+    const u = startFiletime - FILETIME_UNIX_EPOCH;
+    let s = u / 10_000_000n;
+    let r = u % 10_000_000n;
+    if (r < 0n) {
+      r += 10_000_000n;
+      s -= 1n;
+    }
+    this.secs = Number(s);
+    this.rem = Number(r);
+  }
+  iso(ticks: number): string {
+    const t = this.rem + ticks;
+    const q = Math.floor(t / 1e7);
+    const sec = this.secs + q;
+    const frac = t - q * 1e7;
+    if (sec !== this.lastSec) {
+      this.lastSec = sec;
+      const d = new Date(sec * 1000);
+      this.lastText = Number.isNaN(d.getTime()) ? `invalid-time(${sec})` : d.toISOString().slice(0, 19);
+    }
+    return `${this.lastText}.${String(frac).padStart(7, "0")}Z`;
+  }
+  /** Unix time in ns as a decimal string. */
+  unixNs(ticks: number): string {
+    const t = this.rem + ticks;
+    const q = Math.floor(t / 1e7);
+    const sec = this.secs + q;
+    const frac = t - q * 1e7;
+    return sec === 0 ? String(frac * 100) : `${sec}${String(frac * 100).padStart(9, "0")}`;
+  }
+}

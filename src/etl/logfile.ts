@@ -1,7 +1,7 @@
 /** TRACE_LOGFILE_HEADER (the payload of the first record of the first buffer) and the trace clock. */
 import { LogfileHeader as L, ClockType } from "../layout/etl.js";
 import { readUtf16z } from "../bytes/text.js";
-import { filetimeToIso, FILETIME_UNIX_EPOCH } from "../bytes/time.js";
+import { FILETIME_UNIX_EPOCH, IsoClock } from "../bytes/time.js";
 
 export interface TimeZoneInfo {
   /** Minutes to add to local time to get UTC (Windows Bias). */
@@ -91,10 +91,7 @@ export class TraceClock {
   private readonly lo0: number;
   private readonly ticksPerSecond: number; // raw units per second
   private readonly unit: boolean;          // raw unit is already 100 ns
-  private readonly startSec: number;       // StartTime: whole seconds since the Unix epoch
-  private readonly startFrac: number;      // and the 100 ns remainder
-  private lastSec = NaN;
-  private lastPrefix = "";
+  private readonly text: IsoClock;
 
   constructor(info: LogfileInfo, rawHi0: number, rawLo0: number) {
     this.startTime = info.startTime;
@@ -105,15 +102,7 @@ export class TraceClock {
     else if (info.clockType === ClockType.CpuCycle) this.ticksPerSecond = Math.max(1, info.cpuSpeedMHz) * 1e6;
     else this.ticksPerSecond = info.perfFreq > 0 ? info.perfFreq : 1e7;
     this.unit = this.ticksPerSecond === 1e7;
-    const u = info.startTime - FILETIME_UNIX_EPOCH;
-    let sec = u / 10000000n;
-    let frac = u % 10000000n;
-    if (frac < 0n) {
-      frac += 10000000n;
-      sec -= 1n;
-    }
-    this.startSec = Number(sec);
-    this.startFrac = Number(frac);
+    this.text = new IsoClock(info.startTime);
   }
 
   /** Raw timestamp (as hi/lo u32 halves) → 100 ns ticks since StartTime. */
@@ -133,17 +122,7 @@ export class TraceClock {
 
   /** 100 ns ticks since StartTime → ISO 8601 UTC with 7 fractional digits (no BigInt; the date part is cached). */
   iso(ticks: number): string {
-    const t = this.startFrac + ticks;
-    const s = Math.floor(t / 1e7);
-    const frac = t - s * 1e7;
-    const sec = this.startSec + s;
-    if (sec !== this.lastSec) {
-      const d = new Date(sec * 1000);
-      if (Number.isNaN(d.getTime())) return filetimeToIso(this.filetime(ticks));
-      this.lastSec = sec;
-      this.lastPrefix = d.toISOString().slice(0, 19) + ".";
-    }
-    return this.lastPrefix + String(frac).padStart(7, "0") + "Z";
+    return this.text.iso(ticks);
   }
 
   /** 100 ns ticks since StartTime → nanoseconds since the Unix epoch. */
