@@ -40,6 +40,18 @@ export function systemtimeToIso(dv: DataView, off: number): string {
   return `${p(y, 4)}-${p(mo)}-${p(d)}T${p(h)}:${p(mi)}:${p(s)}.${p(ms, 3)}`;
 }
 
+/** A FILETIME as whole seconds since the Unix epoch plus a 100 ns remainder (0 ≤ rem < 1e7), both plain numbers. */
+export function splitFiletime(ft: bigint): { secs: number; rem: number } {
+  const u = ft - FILETIME_UNIX_EPOCH;
+  let s = u / 10_000_000n;
+  let r = u % 10_000_000n;
+  if (r < 0n) {
+    r += 10_000_000n;
+    s -= 1n;
+  }
+  return { secs: Number(s), rem: Number(r) };
+}
+
 /** 100 ns ticks since a FILETIME start → ISO UTC with 7 fractional digits; the date-time part is cached per second. */
 export class IsoClock {
   private readonly secs: number;
@@ -47,15 +59,7 @@ export class IsoClock {
   private lastSec = NaN;
   private lastText = "";
   constructor(startFiletime: bigint) {
-    const u = startFiletime - FILETIME_UNIX_EPOCH;
-    let s = u / 10_000_000n;
-    let r = u % 10_000_000n;
-    if (r < 0n) {
-      r += 10_000_000n;
-      s -= 1n;
-    }
-    this.secs = Number(s);
-    this.rem = Number(r);
+    ({ secs: this.secs, rem: this.rem } = splitFiletime(startFiletime));
   }
   iso(ticks: number): string {
     const t = this.rem + ticks;

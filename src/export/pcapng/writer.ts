@@ -5,7 +5,7 @@
  * batches, so memory stays flat whatever the number of packets. Little-endian, one section.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
-import { FILETIME_UNIX_EPOCH } from "../../bytes/time.js";
+import { splitFiletime } from "../../bytes/time.js";
 
 /** Where the bytes go. `write` must consume `b[0..len)` before it returns (the buffer is reused). */
 export interface PcapngSink {
@@ -335,15 +335,7 @@ export class UnixNsClock {
   low = 0;
 
   constructor(startFiletime: bigint) {
-    const unix100 = startFiletime - FILETIME_UNIX_EPOCH;
-    let s = unix100 / 10_000_000n;
-    let r = unix100 % 10_000_000n;
-    if (r < 0n) {
-      r += 10_000_000n;
-      s -= 1n;
-    }
-    this.secs = Number(s);
-    this.rem = Number(r);
+    ({ secs: this.secs, rem: this.rem } = splitFiletime(startFiletime));
   }
 
   /** Sets high/low to the Unix ns time of `ticks` after the start (times before 1970 clamp to 0). */
