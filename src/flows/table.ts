@@ -113,6 +113,8 @@ export class FlowState {
   previous: FlowState | null = null;
   /** Set when merged into another flow as its NAT view. */
   mergedInto: FlowState | null = null;
+  /** The NAT evidence this flow took part in last (a cache in front of the votes map). */
+  lastVote: Vote | null = null;
   constructor(
     readonly index: number, readonly kind: Kind, readonly family: number, readonly ipProto: number,
     /** Key number in the FlowIndex. */
@@ -576,10 +578,9 @@ export class FlowTable {
 
   /** Evidence that `first` (seen first) and `second` (the packet in k) are two views of one conversation. */
   private vote(first: FlowState, second: FlowState, k: PacketKey, payload: boolean): void {
-    const a = Math.min(first.index, second.index);
-    const b = Math.max(first.index, second.index);
-    const id = a * 67108864 + b;
-    let v = this.votes.get(id);
+    // The pair of the second flow's last vote first: a NAT'd flow votes with the same partner every packet.
+    let v = second.lastVote !== null && (second.lastVote.first === first || second.lastVote.second === first) ? second.lastVote : undefined;
+    if (!v) v = this.votes.get(Math.min(first.index, second.index) * 67108864 + Math.max(first.index, second.index));
     if (!v) {
       // NAT translates unicast conversations; the same multicast/broadcast sent from two addresses is not NAT.
       if (isGroupAddress(k.family, k.dst) || isGroupAddress(k.family, k.src)) return;
@@ -588,8 +589,9 @@ export class FlowTable {
       this.index.words(first.key, wf);
       this.index.words(second.key, ws);
       v = { first, second, wFirst: wf, wSecond: ws, samePacket: 0, payload: 0, firstInside: 0, firstOutside: 0 };
-      this.votes.set(id, v);
+      this.votes.set(Math.min(first.index, second.index) * 67108864 + Math.max(first.index, second.index), v);
     }
+    second.lastVote = v;
     const echo = first.kind === Kind.Echo;
     const w = first === v.first ? v.wFirst : v.wSecond;
     const sharedDst = FlowTable.hasEndpoint(w, echo, k.dst, k.dport);

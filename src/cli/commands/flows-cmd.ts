@@ -20,7 +20,7 @@ export function registerFlows(program: Command, ctx: CliContext): void {
     .addOption(new Option("--proto <proto>", "only these flows (dns: the DNS transactions)").choices([...FLOW_PROTOS]))
     .action((file: string, o: FlowsCliOptions) => {
       if (o.json && o.csv) throw new WnvError("usage", "choose one of --json and --csv");
-      const r = runFlows(file, o, ctx.out);
+      const r = runFlows(file, o, ctx.out, ctx.warn);
       if (r.stats.records === 0) ctx.warn(`${file}: no packets`);
     });
 }

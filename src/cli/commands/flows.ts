@@ -14,7 +14,6 @@ import type { PacketFilter } from "../../filter/mod.js";
 import { InventoryLookup, readInventory } from "../../inventory/mod.js";
 import { labelEndpoints, readFlows, selectFlows, sortFlows } from "../../flows/mod.js";
 import type { DnsTransaction, Endpoint, Flow, FlowProtoFilter, FlowSort, FlowView, FlowsResult } from "../../flows/mod.js";
-import { WnvError } from "../../bytes/errors.js";
 import { progressBar } from "../progress.js";
 import type { Progress } from "../progress.js";
 
@@ -27,10 +26,17 @@ export interface FlowsCliOptions {
   readonly proto?: FlowProtoFilter;
 }
 
-/** Reads the flows of `path` as the command does (filter compiled first: a typo is a usage error). */
-export function flowsOf(path: string, o: FlowsCliOptions): FlowsResult {
+/**
+ * Reads the flows of `path` as the command does (filter compiled first: a typo is a usage error). Host state
+ * only adds names: a missing --inventory path is a warning, as in `follow` and `topology`.
+ */
+export function flowsOf(path: string, o: FlowsCliOptions, warn: (s: string) => void = () => {}): FlowsResult {
   const filter: PacketFilter | null = o.filter !== undefined && o.filter.trim() !== "" ? compileFilter(o.filter) : null;
-  for (const p of o.inventory ?? []) if (!existsSync(p)) throw new WnvError("unreadable", `--inventory ${p}: no such file or folder`);
+  const inventory = (o.inventory ?? []).filter((p) => {
+    if (existsSync(p)) return true;
+    warn(`--inventory ${p}: no such file or folder (ignored)`);
+    return false;
+  });
   const pre = progressBar("metadata", 0);
   let bar: Progress | null = null;
   try {
@@ -45,7 +51,7 @@ export function flowsOf(path: string, o: FlowsCliOptions): FlowsResult {
         bar.update(n);
       },
     });
-    if (o.inventory && o.inventory.length) labelEndpoints(r, new InventoryLookup(readInventory(o.inventory)));
+    if (inventory.length) labelEndpoints(r, new InventoryLookup(readInventory(inventory)));
     return r;
   } finally {
     pre.stop();
@@ -53,8 +59,8 @@ export function flowsOf(path: string, o: FlowsCliOptions): FlowsResult {
   }
 }
 
-export function runFlows(path: string, o: FlowsCliOptions, write: (s: string) => void): FlowsResult {
-  const r = flowsOf(path, o);
+export function runFlows(path: string, o: FlowsCliOptions, write: (s: string) => void, warn: (s: string) => void = () => {}): FlowsResult {
+  const r = flowsOf(path, o, warn);
   const flows = sortFlows(selectFlows(r.flows, o.proto), o.sort ?? (o.proto === "dns" ? "time" : "bytes"));
   const ids = new Set(flows.map((f) => f.id));
   const dns = o.proto === undefined || o.proto === "dns" || o.proto === "udp" || o.proto === "tcp" ? r.dns.filter((t) => ids.has(t.flowId)) : [];
