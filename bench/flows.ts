@@ -5,7 +5,8 @@
  *   stmcast     the real stmcast pktmon sample's 16 compressed buffers repeated (as bench/packets.ts does) to
  *               BENCH_MB MiB (default 256): pktmon without appearance numbers, so every record goes through the
  *               content (key + fingerprint) sighting rule;
- *   lab-pktmon  the lab's nat-port-mapping scenario × BENCH_LAB_REPS (default 12,000) in the pktmon flavour:
+ *   lab-pktmon  the lab's nat-port-mapping scenario × BENCH_LAB_REPS (default 6,000: beyond ~10,000 the lab's
+ *               ephemeral ports wrap and UDP 5-tuples repeat) in the pktmon flavour:
  *               4 appearances per packet, (PktGroupId, PktNumber) rule, NAT pairing by same packet;
  *   lab-netsh   the same in the netsh flavour (NDIS 1001 + VMSwitch 1003 sightings, WinNat 1001 sessions).
  * Cases, each in its own child process (one core; peak RSS per case):
@@ -150,7 +151,7 @@ function main(): void {
       const what = buildStmcast(file, Number(process.env.BENCH_MB ?? "256") * MiB);
       inputs.push({ name: "stmcast", file, what: `${what}, ${(statSync(file).size / MiB).toFixed(0)} MiB` });
     } else console.log(`bench: ${SAMPLE} not found in ${samples}; lab inputs only`);
-    const reps = Number(process.env.BENCH_LAB_REPS ?? "12000");
+    const reps = Number(process.env.BENCH_LAB_REPS ?? "6000");
     const lab = runLab(loadScenario("nat-port-mapping"), { outDir: join(dir, "lab"), flavor: "both", scale: reps });
     inputs.push({ name: "lab-pktmon", file: lab.files.pktmon!, what: `nat-port-mapping × ${reps}, ${(statSync(lab.files.pktmon!).size / MiB).toFixed(0)} MiB` });
     inputs.push({ name: "lab-netsh", file: lab.files.netsh!, what: `nat-port-mapping × ${reps}, ${(statSync(lab.files.netsh!).size / MiB).toFixed(0)} MiB` });

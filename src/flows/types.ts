@@ -211,7 +211,10 @@ export interface DnsTransaction {
 export interface FlowStats {
   /** Packet records given to the table (every sighting). */
   readonly records: number;
-  /** Distinct packets counted (records minus repeat sightings of the same packet). */
+  /**
+   * Distinct packets counted (records minus repeat sightings of the same packet). A packet NAT rewrote is one
+   * packet per side in NDIS/VMSwitch captures (nothing links the two sightings but the NAT evidence), one in pktmon.
+   */
   readonly packets: number;
   /** Repeat sightings skipped: later pktmon appearances of a (PktGroupId, PktNumber), or the same frame seen again at another vSwitch/NDIS point. */
   readonly repeatSightings: number;
