@@ -80,7 +80,9 @@ export class PcapngExporter {
   private readonly clock: UnixNsClock;
   private readonly reader: PacketReader;
   private readonly ids = new Map<number | string, number>();
-  private readonly seenPkts = new Set<string>();
+  /** Packets already written, in two generations (a Set whose oldest entries are deleted one by one gets slow in V8). */
+  private seenPkts = new Set<string>();
+  private seenOld = new Set<string>();
   private readonly epb = newEpbInput();
   private readonly half = { hi: 0, lo: 0 };
   private scratch = new Uint8Array(2048);
@@ -99,12 +101,15 @@ export class PcapngExporter {
     const m = p.pktmon;
     if (m && !this.allAppearances) {
       const k = m.groupId + ":" + m.pktNumber;
-      if (this.seenPkts.has(k)) {
+      if (this.seenPkts.has(k) || this.seenOld.has(k)) {
         this.repeatAppearances++;
         return false;
       }
       this.seenPkts.add(k);
-      if (this.seenPkts.size > SEEN_WINDOW) this.seenPkts.delete(this.seenPkts.values().next().value as string);
+      if (this.seenPkts.size > SEEN_WINDOW) {
+        this.seenOld = this.seenPkts;
+        this.seenPkts = new Set();
+      }
     }
     const key = interfaceKey(p);
     let id = this.ids.get(key);

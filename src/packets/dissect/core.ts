@@ -19,7 +19,12 @@ export const MAX_LAYERS = 24;
 
 export class Dissection {
   bytes: Uint8Array = new Uint8Array(0);
-  dv: DataView = new DataView(new ArrayBuffer(0));
+  private view: DataView | null = null;
+
+  /** A DataView over the packet bytes, made on first use (dissectors read with u8/u16/u32 instead). */
+  get dv(): DataView {
+    return (this.view ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
+  }
   /** Captured length (bytes.length). */
   length = 0;
   /** Length on the wire. */
@@ -45,7 +50,7 @@ export class Dissection {
 
   reset(bytes: Uint8Array, wireLength: number): void {
     this.bytes = bytes;
-    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.view = null;
     this.length = bytes.length;
     this.wireLength = wireLength;
     this.n = 0;
@@ -104,7 +109,8 @@ export class Dissection {
     return (this.bytes[o] << 8) | this.bytes[o + 1];
   }
   u32(o: number): number {
-    return this.dv.getUint32(o, false);
+    const b = this.bytes;
+    return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
   }
 }
 
