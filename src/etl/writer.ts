@@ -11,6 +11,7 @@ import {
 } from "../layout/etl.js";
 import { writeGuid } from "../bytes/guid.js";
 import { encodeUtf16 } from "../bytes/text.js";
+import { concatBytes } from "../bytes/hex.js";
 import { xpressCompress } from "./xpress.js";
 
 export interface EtlSink {
@@ -191,7 +192,7 @@ export class EtlWriter {
   private headerBuffer(buffersWritten: number, endTicks: number): Uint8Array {
     const ptr = this.o.pointerSize;
     const shift = ptr === 8 ? 0 : -8;
-    const names = concat(encodeUtf16(this.o.loggerName, true), encodeUtf16(this.o.logFileName, true));
+    const names = concatBytes([encodeUtf16(this.o.loggerName, true), encodeUtf16(this.o.logFileName, true)]);
     const payloadLen = L.Names + shift + names.length;
     const recSize = SH.size + payloadLen;
     const used = HDR + ((recSize + 7) & ~7);
@@ -381,9 +382,3 @@ function setU64(dv: DataView, off: number, v: number): void {
   dv.setUint32(off + 4, Math.floor(v / 4294967296), true);
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const o = new Uint8Array(a.length + b.length);
-  o.set(a);
-  o.set(b, a.length);
-  return o;
-}

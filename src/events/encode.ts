@@ -7,6 +7,7 @@ import type { EventSchema, FieldDef } from "./schema.js";
 import type { FieldValue } from "./plan.js";
 import { writeGuid } from "../bytes/guid.js";
 import { encodeUtf16 } from "../bytes/text.js";
+import { concatBytes } from "../bytes/hex.js";
 
 export function encodePayload(schema: EventSchema, values: Readonly<Record<string, FieldValue>>, ptr: 4 | 8 = 8): Uint8Array {
   return encodeFields(schema.fields, values, ptr);
@@ -35,7 +36,7 @@ function encodeFields(fields: readonly FieldDef[], values: Readonly<Record<strin
       parts.push(one(f, val ?? null, v, ptr));
     }
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 function one(f: FieldDef, val: FieldValue, all: Record<string, FieldValue>, ptr: 4 | 8): Uint8Array {
@@ -77,15 +78,15 @@ function one(f: FieldDef, val: FieldValue, all: Record<string, FieldValue>, ptr:
         o.set(b.subarray(0, len));
         return o;
       }
-      return concat([b, Uint8Array.of(0)]);
+      return concatBytes([b, Uint8Array.of(0)]);
     }
     case "CountedString": {
       const s = encodeUtf16(typeof val === "string" ? val : "", false);
-      return concat([u16(s.length), s]);
+      return concatBytes([u16(s.length), s]);
     }
     case "CountedBinary": {
       const b = val instanceof Uint8Array ? val : new Uint8Array(0);
-      return concat([u16(b.length), b]);
+      return concatBytes([u16(b.length), b]);
     }
     case "Binary": case "NonNullTerminatedString": case "NonNullTerminatedAnsiString": {
       const b = val instanceof Uint8Array ? val : typeof val === "string" ? encodeUtf16(val, false) : new Uint8Array(0);
@@ -107,14 +108,3 @@ function u16(n: number): Uint8Array {
   return Uint8Array.of(n & 0xff, (n >>> 8) & 0xff);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const o = new Uint8Array(n);
-  let i = 0;
-  for (const p of parts) {
-    o.set(p, i);
-    i += p.length;
-  }
-  return o;
-}

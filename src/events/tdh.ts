@@ -4,7 +4,8 @@
  * `netsh trace` merged files carry them, so such files decode without any bundled schema. See
  * etl-format.md §7 and tdh.h for the layouts.
  */
-import { readGuid } from "../bytes/guid.js";
+import { readGuid, writeGuid } from "../bytes/guid.js";
+import { concatBytes } from "../bytes/hex.js";
 import { readUtf16z } from "../bytes/text.js";
 import type { EventSchema, FieldDef, InType, ValueMap } from "./schema.js";
 
@@ -238,7 +239,7 @@ export function encodeTraceEventInfo(o: TraceEventInfoOptions): Uint8Array {
   const strings = new StringArea(fixed);
   const blob = new Uint8Array(fixed);
   const dv = new DataView(blob.buffer);
-  writeGuidLE(blob, 0, o.providerGuid);
+  writeGuid(blob, 0, o.providerGuid);
   dv.setUint16(32, s.id, true);
   blob[34] = s.version;
   blob[35] = o.channel ?? 0;
@@ -301,7 +302,7 @@ export function encodeTraceEventInfo(o: TraceEventInfoOptions): Uint8Array {
     dv.setUint16(p + 16, count, true);
     dv.setUint16(p + 18, length, true);
   });
-  return joinParts([blob, ...strings.parts]);
+  return concatBytes([blob, ...strings.parts]);
 }
 
 /**
@@ -322,24 +323,7 @@ export function encodeEventMapInfo(name: string, map: ValueMap): Uint8Array {
     dv.setUint32(16 + i * 8, strings.add(text), true);
     dv.setUint32(16 + i * 8 + 4, value, true);
   });
-  return joinParts([head, ...strings.parts]);
+  return concatBytes([head, ...strings.parts]);
 }
 
-function writeGuidLE(b: Uint8Array, off: number, guid: string): void {
-  const h = guid.replace(/[{}-]/g, "");
-  if (!/^[0-9a-fA-F]{32}$/.test(h)) throw new Error(`not a GUID: ${guid}`);
-  const order = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
-  for (let i = 0; i < 16; i++) b[off + order[i]] = parseInt(h.slice(i * 2, i * 2 + 2), 16);
-}
 
-function joinParts(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const o = new Uint8Array(n);
-  let i = 0;
-  for (const p of parts) {
-    o.set(p, i);
-    i += p.length;
-  }
-  return o;
-}

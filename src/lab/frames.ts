@@ -5,6 +5,7 @@
  * VXLAN encapsulation/decapsulation). Own code on purpose: the lab must not depend on the dissectors it is the
  * ground truth for.
  */
+import { concatBytes } from "../bytes/hex.js";
 
 export const EtherType = { IPv4: 0x0800, ARP: 0x0806, VLAN: 0x8100, IPv6: 0x86dd } as const;
 export const IpProto = { ICMP: 1, TCP: 6, UDP: 17, ICMPv6: 58 } as const;
@@ -127,15 +128,7 @@ export function inetChecksum(b: Uint8Array, start = 0, end = b.length): number {
 // ---- builders ----------------------------------------------------------------------------------------------
 
 function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const o = new Uint8Array(n);
-  let i = 0;
-  for (const p of parts) {
-    o.set(p, i);
-    i += p.length;
-  }
-  return o;
+  return concatBytes(parts);
 }
 
 export interface EthernetOptions {
