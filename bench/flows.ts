@@ -21,8 +21,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
-import { BufferHeader as BH } from "../src/layout/etl.js";
+import { writeRepeatedBuffers } from "../test/helpers/etlbytes.js";
 import type { PacketRecord } from "../src/packets/mod.js";
 import { Dissection, PacketReader, newDissecter } from "../src/packets/mod.js";
 import { FlowTable, readFlows } from "../src/flows/mod.js";
@@ -50,31 +49,8 @@ interface Result {
 
 /** Header buffer once, then the sample's data buffers repeated with increasing SequenceNumber. */
 function buildStmcast(path: string, target: number): string {
-  const b = new Uint8Array(readFileSync(join(samples, SAMPLE)));
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const bufs: { offset: number; seq: number }[] = [];
-  for (let o = 0; o + BH.size <= b.length;) {
-    const size = dv.getUint32(o + BH.BufferSize, true);
-    if (size < BH.size || o + size > b.length) throw new Error(`bad buffer at ${o}`);
-    bufs.push({ offset: o, seq: Number(dv.getBigInt64(o + BH.SequenceNumber, true)) });
-    o += size;
-  }
-  const dataStart = bufs[1].offset;
-  const unit = b.subarray(dataStart);
-  const maxSeq = Math.max(...bufs.slice(1).map((x) => x.seq));
-  const chunk = new Uint8Array(unit.length);
-  const cdv = new DataView(chunk.buffer);
-  const fd = openSync(path, "w");
-  let written = writeSync(fd, b.subarray(0, dataStart));
-  let reps = 0;
-  while (written < target) {
-    chunk.set(unit);
-    for (const x of bufs.slice(1)) cdv.setBigInt64(x.offset - dataStart + BH.SequenceNumber, BigInt(x.seq + reps * maxSeq), true);
-    written += writeSync(fd, chunk);
-    reps++;
-  }
-  closeSync(fd);
-  return `${SAMPLE} data buffers × ${reps}`;
+  const r = writeRepeatedBuffers(join(samples, SAMPLE), path, target);
+  return `${SAMPLE} data buffers × ${r.reps}`;
 }
 
 function measure(file: string, mode: Mode): Result {

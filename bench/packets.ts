@@ -14,13 +14,13 @@
  * Env: BENCH_MB (input size, default 256), BENCH_CASES (comma list), BENCH_KEEP=1 keeps the temp dir,
  * BENCH_FILTER (default "tcp.port == 443 || udp").
  */
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { EtlReader } from "../src/etl/mod.js";
-import { BufferHeader as BH } from "../src/layout/etl.js";
+import { writeRepeatedBuffers } from "../test/helpers/etlbytes.js";
 import { Dissection, PacketReader, Proto, newDissecter } from "../src/packets/mod.js";
 import { compileFilter } from "../src/filter/mod.js";
 import type { PacketFilter } from "../src/filter/mod.js";
@@ -47,32 +47,8 @@ interface Result {
 }
 
 function build(path: string, target: number): string {
-  const b = new Uint8Array(readFileSync(join(samples, SAMPLE)));
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const bufs: { offset: number; size: number; seq: number }[] = [];
-  for (let o = 0; o + BH.size <= b.length;) {
-    const size = dv.getUint32(o + BH.BufferSize, true);
-    if (size < BH.size || o + size > b.length) throw new Error(`bad buffer at ${o}`);
-    bufs.push({ offset: o, size, seq: Number(dv.getBigInt64(o + BH.SequenceNumber, true)) });
-    o += size;
-  }
-  const header = b.subarray(0, bufs[0].size);
-  const dataStart = bufs[1].offset;
-  const unit = b.subarray(dataStart);
-  const maxSeq = Math.max(...bufs.slice(1).map((x) => x.seq));
-  const chunk = new Uint8Array(unit.length);
-  const cdv = new DataView(chunk.buffer);
-  const fd = openSync(path, "w");
-  let written = writeSync(fd, header);
-  let reps = 0;
-  while (written < target) {
-    chunk.set(unit);
-    for (const x of bufs.slice(1)) cdv.setBigInt64(x.offset - dataStart + BH.SequenceNumber, BigInt(x.seq + reps * maxSeq), true);
-    written += writeSync(fd, chunk);
-    reps++;
-  }
-  closeSync(fd);
-  return `${SAMPLE}: header + ${bufs.length - 1} compressed buffers (${(unit.length / MiB).toFixed(2)} MiB) × ${reps}`;
+  const r = writeRepeatedBuffers(join(samples, SAMPLE), path, target);
+  return `${SAMPLE}: header + ${r.dataBuffers} compressed buffers (${(r.unitBytes / MiB).toFixed(2)} MiB) × ${r.reps}`;
 }
 
 function filterFor(): { f: PacketFilter; text: string } {

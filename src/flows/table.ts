@@ -321,15 +321,7 @@ export class FlowTable {
   }
 
   private count(f: FlowState, fromA: boolean, len: number, ticks: number): void {
-    if (fromA) {
-      f.packetsAB++;
-      f.bytesAB += len;
-    } else {
-      f.packetsBA++;
-      f.bytesBA += len;
-    }
-    if (ticks < f.first) f.first = ticks;
-    if (ticks > f.last) f.last = ticks;
+    countInto(f, fromA, len, ticks);
   }
 
   /** Protocol analysis of a counted packet; returns the flow it belongs to (a new one for TCP port reuse). */
@@ -542,15 +534,7 @@ export class FlowTable {
       v = new TunnelView(kind, v4 ? 4 : 6, ipProto, aAddr, aPort, bAddr, bPort, vni);
       (f.tunnels ??= []).push(v);
     }
-    if (fromA) {
-      v.packetsAB++;
-      v.bytesAB += len;
-    } else {
-      v.packetsBA++;
-      v.bytesBA += len;
-    }
-    if (ticks < v.first) v.first = ticks;
-    if (ticks > v.last) v.last = ticks;
+    countInto(v, fromA, len, ticks);
   }
 
   // ---- NAT evidence --------------------------------------------------------------------------------------
@@ -843,4 +827,17 @@ export function icmpErrorText(family: number, type: number, code: number): strin
     case 4: return "parameter problem";
     default: return `ICMPv6 type ${type} code ${code}`;
   }
+}
+
+/** Adds one packet to a flow's or view's counters (A→B or B→A) and widens its time span. */
+function countInto(c: { packetsAB: number; bytesAB: number; packetsBA: number; bytesBA: number; first: number; last: number }, fromA: boolean, len: number, ticks: number): void {
+  if (fromA) {
+    c.packetsAB++;
+    c.bytesAB += len;
+  } else {
+    c.packetsBA++;
+    c.bytesBA += len;
+  }
+  if (ticks < c.first) c.first = ticks;
+  if (ticks > c.last) c.last = ticks;
 }

@@ -3,16 +3,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { memorySink } from "../../src/etl/mod.js";
-import { TraceDecoder } from "../../src/events/mod.js";
 import type { EtwEvent } from "../../src/events/mod.js";
+import { decodeAll as decodeInput } from "../helpers/decode.js";
 import { SEED, SEED_LINES, seedFrame, writeSeedCapture } from "../../src/lab/seed.js";
 
+
 function decodeAll(bytes: Uint8Array): EtwEvent[] {
-  const d = new TraceDecoder(bytes);
-  const out: EtwEvent[] = [];
-  while (d.next()) out.push(d.decode());
-  assert.deepEqual(d.reader.diagnostics, []);
-  return out;
+  const { events, decoder } = decodeInput(bytes);
+  assert.deepEqual(decoder.reader.diagnostics, []);
+  return events;
 }
 
 for (const compress of [false, true]) {

@@ -3,7 +3,8 @@
  * copied), walking buffer headers, counting the records the reader delivers per buffer, and a seeded PRNG for
  * reproducible garbage. Nothing here writes into the repository.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
+import { BufferHeader as BH } from "../../src/layout/etl.js";
 import { fileURLToPath } from "node:url";
 import { EtlReader } from "../../src/etl/reader.js";
 import type { OpenOptions } from "../../src/etl/reader.js";
@@ -186,4 +187,40 @@ export function scribble(b: Uint8Array, off: number, n: number, seed: number): v
 /** A private copy of the bytes to mutate. */
 export function copy(b: Uint8Array): Uint8Array {
   return new Uint8Array(b);
+}
+
+/**
+ * Big inputs for benchmarks: writes `source`'s header buffer once, then its data buffers repeated (streamed,
+ * SequenceNumber increased per repetition, payloads untouched) until `targetBytes`. Returns the repetitions.
+ */
+export function writeRepeatedBuffers(source: string, path: string, targetBytes: number): { reps: number; dataBuffers: number; unitBytes: number } {
+  const b = new Uint8Array(readFileSync(source));
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const bufs: { offset: number; seq: number }[] = [];
+  for (let o = 0; o + BH.size <= b.length;) {
+    const size = dv.getUint32(o + BH.BufferSize, true);
+    if (size < BH.size || o + size > b.length) throw new Error(`${source}: bad buffer at ${o}`);
+    bufs.push({ offset: o, seq: Number(dv.getBigInt64(o + BH.SequenceNumber, true)) });
+    o += size;
+  }
+  const data = bufs.slice(1);
+  const dataStart = data[0].offset;
+  const unit = b.subarray(dataStart);
+  const maxSeq = Math.max(...data.map((x) => x.seq));
+  const chunk = new Uint8Array(unit.length);
+  const cdv = new DataView(chunk.buffer);
+  const fd = openSync(path, "w");
+  let reps = 0;
+  try {
+    let written = writeSync(fd, b.subarray(0, dataStart));
+    while (written < targetBytes) {
+      chunk.set(unit);
+      for (const x of data) cdv.setBigInt64(x.offset - dataStart + BH.SequenceNumber, BigInt(x.seq + reps * maxSeq), true);
+      written += writeSync(fd, chunk);
+      reps++;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { reps, dataBuffers: data.length, unitBytes: unit.length };
 }

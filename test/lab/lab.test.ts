@@ -2,12 +2,11 @@
 // packets' bytes are the ground truth's frames hop by hop, the events come in the expected order, every event
 // decodes from the embedded metadata with no diagnostics, and the files pass the structural checks the real
 // samples pass.
+import { decodeAll } from "../helpers/decode.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { memorySink, EtlReader } from "../../src/etl/mod.js";
 import { xpressDecompress } from "../../src/etl/xpress.js";
-import { TraceDecoder } from "../../src/events/mod.js";
-import type { EtwEvent } from "../../src/events/mod.js";
 import { PacketReader } from "../../src/packets/mod.js";
 import { toHex } from "../../src/bytes/hex.js";
 import { BufferHeader as BH, BufferFlag, BufferType, ClockType, LogFileMode } from "../../src/layout/etl.js";
@@ -27,12 +26,6 @@ function run(name: string, flavor: Flavor, compress?: boolean, scale = 1): { byt
   return { bytes: sink.bytes(), truth, packets: r.packets };
 }
 
-function decodeAll(bytes: Uint8Array): { events: EtwEvent[]; decoder: TraceDecoder } {
-  const d = new TraceDecoder(bytes);
-  const events: EtwEvent[] = [];
-  while (d.next()) events.push(d.decode());
-  return { events, decoder: d };
-}
 
 const BYTE_HOPS = new Set(["switch-in", "switch-out", "nic-send", "nic-recv"]);
 

@@ -5,9 +5,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TraceDecoder } from "../../src/events/mod.js";
-import type { EtwEvent } from "../../src/events/mod.js";
 import { missing, sample } from "../helpers/samples.js";
+import { decodeAll } from "../helpers/decode.js";
 
 const ETL = "attackhost-netsh-ndiscap-1001.etl";
 
@@ -22,13 +21,7 @@ const KW = {
 };
 
 test(`${ETL}: NDIS-PacketCapture 1001 decodes from embedded metadata: ifIndex 8/8, 197-byte 802.11 fragment`, { skip: missing(ETL) }, () => {
-  const d = new TraceDecoder(sample(ETL)!);
-  const events: EtwEvent[] = [];
-  try {
-    while (d.next()) events.push(d.decode());
-  } finally {
-    d.close();
-  }
+  const { events, decoder: d } = decodeAll(sample(ETL)!);
   assert.deepEqual(d.reader.diagnostics, []);
   assert.equal(events.length, 102);
   const ndis = events.filter((e) => e.providerId === "2ed6006e-4729-4609-b423-3ee7bcd678ef");

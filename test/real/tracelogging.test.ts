@@ -12,21 +12,17 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TraceDecoder, formatValue } from "../../src/events/mod.js";
-import type { EtwEvent } from "../../src/events/mod.js";
+import { formatValue } from "../../src/events/mod.js";
+import type { EtwEvent, TraceDecoder } from "../../src/events/mod.js";
 import { missing, sample } from "../helpers/samples.js";
+import { decodeAll as decodeInput } from "../helpers/decode.js";
 
 function decodeAll(name: string): { events: EtwEvent[]; d: TraceDecoder } {
-  const d = new TraceDecoder(sample(name)!);
-  const events: EtwEvent[] = [];
-  try {
-    while (d.next()) events.push(d.decode());
-  } finally {
-    d.close();
-  }
-  assert.deepEqual(d.reader.diagnostics, []);
-  return { events, d };
+  const { events, decoder } = decodeInput(sample(name)!);
+  assert.deepEqual(decoder.reader.diagnostics, []);
+  return { events, d: decoder };
 }
+
 
 const PRIMITIVE = "perfview-primitive-types-tracelogging.etl";
 
