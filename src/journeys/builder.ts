@@ -583,6 +583,7 @@ export class JourneyBuilder {
       this.stats.fragmentsAttached++;
       const h = pd.hop;
       h.frame = this.frameOf(p);
+      h.packet = p.number;
       h.eventIds.push(1003);
       if (v.vlanId) h.vlan = v.vlanId;
       if (!h.where.nicType && h.kind === "switch-in" && v.sourceNicType) h.where.nicType = v.sourceNicType;
@@ -603,6 +604,7 @@ export class JourneyBuilder {
       nic: v.sourceNicName, nicType: v.sourceNicType, port: v.sourcePortName, portId: v.sourcePortId, direction: p.direction,
     }, 1003);
     h.frame = this.frameOf(p);
+    h.packet = p.number;
     if (v.vlanId) h.vlan = v.vlanId;
     return this.linkOrNew(h, p.bytes, false, `frame ${p.number}`);
   }
@@ -614,6 +616,7 @@ export class JourneyBuilder {
     if (!w) this.ndisPlaces.set(k, (w = { ...(n ? { ifIndex: n.miniportIfIndex } : {}), direction: p.direction }));
     const h = this.hop(p.direction === "out" ? "nic-send" : "nic-recv", p.ticks, p.cpu, w, p.eventId);
     h.frame = this.frameOf(p);
+    h.packet = p.number;
     return this.linkOrNew(h, p.bytes, h.kind === "nic-send", `frame ${p.number}`);
   }
 
@@ -652,6 +655,7 @@ export class JourneyBuilder {
     // Consecutive appearances mostly carry the same bytes: share one array.
     const pf = prev?.frame;
     h.frame = pf && pf.linkType === p.linkType && pf.length === p.originalLength && sameBytes(pf.bytes, p.bytes) ? pf : this.frameOf(p);
+    h.packet = p.number;
     if (m.drop) {
       const name = m.dropReasonName && m.dropReasonName !== String(m.dropReason) ? m.dropReasonName : dropReasonName(m.dropReason);
       h.drop = { reason: m.dropReason, reasonName: name, location: "0x" + (m.dropLocation >>> 0).toString(16).padStart(8, "0") };

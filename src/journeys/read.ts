@@ -21,6 +21,10 @@ export interface JourneyReaderOptions extends Omit<JourneyBuilderOptions, "namer
   readonly inventory?: Inventory | InventoryLookup | null;
   /** Called now and then with the bytes read so far (progress bars). */
   readonly onProgress?: (bytes: number) => void;
+  /** Called with every packet record before the journey builder sees it (one pass for journeys and other stages). */
+  readonly onPacket?: (p: PacketRecord) => void;
+  /** Called with every ETW record the packet reader sees (after the reader's own use of VmSwitch events). */
+  readonly onRecord?: (rec: EtlRecord, dec: TraceDecoder) => void;
 }
 
 const NBL_IDS = new Set([56, 57, 58, 240, 241, 242]);
@@ -179,6 +183,8 @@ export class JourneyReader implements Iterable<Journey> {
   private readonly vms = new VmsParser();
   private finished = false;
   private readonly onProgress?: (bytes: number) => void;
+  private readonly onPacket?: (p: PacketRecord) => void;
+  private readonly onRecordHook?: (rec: EtlRecord, dec: TraceDecoder) => void;
   private seen = 0;
 
   constructor(input: string | Uint8Array | TraceDecoder, o: JourneyReaderOptions = {}) {
@@ -186,6 +192,8 @@ export class JourneyReader implements Iterable<Journey> {
     this.packets = new PacketReader(input, { onRecord: (rec, dec) => this.record(rec, dec) });
     this.names.components = this.packets.components;
     this.onProgress = o.onProgress;
+    this.onPacket = o.onPacket;
+    this.onRecordHook = o.onRecord;
     this.builder = new JourneyBuilder((j) => this.queue.push(j), {
       ...o,
       namer: new HopNamer(this.names, o.inventory ?? null),
@@ -195,6 +203,7 @@ export class JourneyReader implements Iterable<Journey> {
   }
 
   private record(rec: EtlRecord, dec: TraceDecoder): void {
+    if (this.onRecordHook) this.onRecordHook(rec, dec);
     if (rec.providerId !== VMSWITCH_GUID) return;
     const id = rec.id;
     if (NBL_IDS.has(id) || id === 54 || id === 55) {
@@ -223,6 +232,7 @@ export class JourneyReader implements Iterable<Journey> {
       if (this.finished) return null;
       const p: PacketRecord | null = this.packets.next();
       if (p) {
+        if (this.onPacket) this.onPacket(p);
         this.builder.packet(p);
         if (this.onProgress && (++this.seen & 0x3fff) === 0) this.onProgress(this.packets.decoder.reader.progress);
       } else {

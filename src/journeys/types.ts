@@ -116,6 +116,8 @@ export interface Hop {
   /** pktmon: PktGroupId/PktNumber and the appearance number; netsh: the NBL address. */
   pktmon?: { groupId: string; pktNumber: number; appearance: number };
   nbl?: string;
+  /** Number of the packet sighting (PacketRecord.number) whose frame this hop shows. */
+  packet?: number;
   /** 802.1Q VLAN the vSwitch carried out of band (1003 OOB data). */
   vlan?: number;
   frame?: HopFrame;
