@@ -14,6 +14,9 @@
  *   flows       readFlows: reader + dissection + FlowTable, end to end (what `wnvtrace flows` does)
  *   preread     the first BENCH_PRE (default 1,000,000) packet records read into memory first, then timed:
  *               dissection alone, and dissection + FlowTable.add (best of 3); "flows only" = the difference.
+ *               Then dissection + FlowTable.add + FindingsCollector.packet and both finish() calls ("flows +
+ *               findings"), the findings share derived the same way.
+ *   diagnose    diagnose(): reader + journeys + dissection + flows + findings, end to end (`wnvtrace diagnose`)
  * Figures are packet records (sightings) per second.
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
@@ -25,6 +28,7 @@ import { writeRepeatedBuffers } from "../test/helpers/etlbytes.js";
 import type { PacketRecord } from "../src/packets/mod.js";
 import { Dissection, PacketReader, newDissecter } from "../src/packets/mod.js";
 import { FlowTable, readFlows } from "../src/flows/mod.js";
+import { FindingsCollector, diagnose } from "../src/findings/mod.js";
 import { loadScenario, runLab } from "../src/lab/lab.js";
 
 const SAMPLE = "stmcast-win11-26k-packets-pktmon.etl";
@@ -33,8 +37,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..", "..");
 const samples = process.env.WNVTRACE_SAMPLES ? resolve(process.env.WNVTRACE_SAMPLES) : resolve(repo, "..", "shared", "etl-samples");
 
-type Mode = "read" | "flows" | "preread";
-const MODES: Mode[] = ["read", "flows", "preread"];
+type Mode = "read" | "flows" | "preread" | "diagnose";
+const MODES: Mode[] = ["read", "flows", "preread", "diagnose"];
 
 interface Result {
   readonly mode: Mode;
@@ -45,6 +49,7 @@ interface Result {
   /** preread: seconds for dissection alone and for dissection + flows. */
   readonly dissect?: number;
   readonly both?: number;
+  readonly all?: number;
 }
 
 /** Header buffer once, then the sample's data buffers repeated with increasing SequenceNumber. */
@@ -72,6 +77,14 @@ function measure(file: string, mode: Mode): Result {
       note: `${s.packets} packets, ${s.flows} flows, ${s.natPairs} NAT pairs, ${s.dnsTransactions} DNS transactions`,
     };
   }
+  if (mode === "diagnose") {
+    const res = diagnose(file);
+    const s = res.findings.summary;
+    return {
+      mode, seconds: secs(), records: res.packets, maxRssMB: process.resourceUsage().maxRSS / 1024,
+      note: `${res.journeys} journeys, ${res.flows.flows.length} flows, findings: ${s.critical} critical, ${s.error} error, ${s.warning} warning, ${s.info} info`,
+    };
+  }
   const max = Number(process.env.BENCH_PRE ?? "1000000");
   const recs: PacketRecord[] = [];
   const r = new PacketReader(file);
@@ -82,6 +95,7 @@ function measure(file: string, mode: Mode): Result {
   const d = new Dissection();
   let dissect = Infinity;
   let both = Infinity;
+  let all = Infinity;
   let note = "";
   for (let round = 0; round < 3; round++) {
     (globalThis as { gc?: () => void }).gc?.();
@@ -104,8 +118,21 @@ function measure(file: string, mode: Mode): Result {
     const res = table.finish();
     both = Math.min(both, Number(process.hrtime.bigint() - t) / 1e9);
     note = `${res.stats.packets} packets, ${res.stats.flows} flows (${sink > 0 ? "" : "no layers?"}finish() included)`;
+    (globalThis as { gc?: () => void }).gc?.();
+    t = process.hrtime.bigint();
+    const t2 = new FlowTable({ traceStart });
+    const col = new FindingsCollector();
+    for (let i = 0; i < recs.length; i++) {
+      const p = recs[i];
+      dis.run(d, p.bytes, p.originalLength, p.linkType);
+      t2.add(p, d);
+      col.packet(p, d);
+    }
+    const fr = col.finish({ flows: t2.finish() });
+    all = Math.min(all, Number(process.hrtime.bigint() - t) / 1e9);
+    note += `; ${fr.findings.length} findings`;
   }
-  return { mode, seconds: both, records: recs.length, maxRssMB: process.resourceUsage().maxRSS / 1024, note, dissect, both };
+  return { mode, seconds: both, records: recs.length, maxRssMB: process.resourceUsage().maxRSS / 1024, note, dissect, both, all };
 }
 
 function rate(n: number, s: number): string {
@@ -146,8 +173,10 @@ function main(): void {
           rows.push([i.name, "dissect (pre-read)", rate(res.records, res.dissect!), res.records.toLocaleString("en-US"), res.dissect!.toFixed(2), res.maxRssMB.toFixed(0), "dissection alone"]);
           rows.push([i.name, "dissect+flows (pre-read)", rate(res.records, res.both!), res.records.toLocaleString("en-US"), res.both!.toFixed(2), res.maxRssMB.toFixed(0), res.note]);
           rows.push([i.name, "flows only (derived)", rate(res.records, res.both! - res.dissect!), res.records.toLocaleString("en-US"), (res.both! - res.dissect!).toFixed(2), "", "FlowTable.add + finish"]);
+          rows.push([i.name, "dissect+flows+findings (pre-read)", rate(res.records, res.all!), res.records.toLocaleString("en-US"), res.all!.toFixed(2), res.maxRssMB.toFixed(0), "FindingsCollector.packet + finish added"]);
+          rows.push([i.name, "flows+findings (derived)", rate(res.records, res.all! - res.dissect!), res.records.toLocaleString("en-US"), (res.all! - res.dissect!).toFixed(2), "", "without dissection"]);
         } else {
-          rows.push([i.name, m === "read" ? "read" : "read+dissect+flows", rate(res.records, res.seconds), res.records.toLocaleString("en-US"), res.seconds.toFixed(2), res.maxRssMB.toFixed(0), res.note]);
+          rows.push([i.name, m === "read" ? "read" : m === "diagnose" ? "diagnose (end to end)" : "read+dissect+flows", rate(res.records, res.seconds), res.records.toLocaleString("en-US"), res.seconds.toFixed(2), res.maxRssMB.toFixed(0), res.note]);
         }
         console.error(`  done: ${i.name}/${m}`);
       }
