@@ -96,6 +96,9 @@ export interface EtlWriterOptions {
   /** Local time zone bias in minutes (UTC = local + bias), e.g. -330 for IST. */
   readonly timeZoneBias?: number;
   readonly timeZoneName?: string;
+  /** EventsLost / BuffersLost of the logfile header (what the session reported when it stopped). Default 0. */
+  readonly eventsLost?: number;
+  readonly buffersLost?: number;
 }
 
 export interface EventRecordInput {
@@ -173,6 +176,8 @@ export class EtlWriter {
       relogged: options.relogged ?? false,
       timeZoneBias: options.timeZoneBias ?? 0,
       timeZoneName: options.timeZoneName ?? "Coordinated Universal Time",
+      eventsLost: options.eventsLost ?? 0,
+      buffersLost: options.buffersLost ?? 0,
     };
     // Raw QPC value at the trace start: time since boot, like a real capture.
     this.raw0 = Math.round(Number(this.o.startTime - this.o.bootTime) * (this.o.perfFreq / 1e7));
@@ -220,7 +225,7 @@ export class EtlWriter {
     dv.setUint32(p + L.BuffersWritten, buffersWritten, true);
     dv.setUint32(p + L.StartBuffers, 1, true);
     dv.setUint32(p + L.PointerSize, ptr, true);
-    dv.setUint32(p + L.EventsLost, 0, true);
+    dv.setUint32(p + L.EventsLost, this.o.eventsLost >>> 0, true);
     dv.setUint32(p + L.CpuSpeedInMHz, this.o.cpuSpeedMHz, true);
     const tz = p + L.TimeZone + shift;
     dv.setInt32(tz, this.o.timeZoneBias, true);
@@ -230,7 +235,7 @@ export class EtlWriter {
     dv.setBigUint64(p + L.PerfFreq + shift, BigInt(this.o.perfFreq), true);
     dv.setBigUint64(p + L.StartTime + shift, this.o.startTime, true);
     dv.setUint32(p + L.ReservedFlags + shift, ClockType.Qpc, true);
-    dv.setUint32(p + L.BuffersLost + shift, 0, true);
+    dv.setUint32(p + L.BuffersLost + shift, this.o.buffersLost >>> 0, true);
     buf.set(names, p + L.Names + shift);
     const end = used;
     buf.fill(0xff, end);
@@ -343,6 +348,8 @@ export class EtlWriter {
     const dv = new DataView(head.buffer);
     let body: Uint8Array;
     let flags = BufferFlag.ProcIndex;
+    // ETW marks the buffer logged after events were lost; with losses, the first data buffer carries the flag.
+    if (this.buffers === 0 && this.o.eventsLost > 0) flags |= BufferFlag.EventsLost;
     if (this.o.compress) {
       body = xpressCompress(c.data.subarray(0, used));
       flags |= BufferFlag.Compressed;

@@ -5,6 +5,7 @@
  * the end the component table (20) with its properties (30 IfIndex/VmsExtIfIndex/LowerIfIndex, 60 NdisMedium,
  * 70 PhysAddress, 73 VMSwitchName) for the physical NICs (Miniport), each vSwitch (VmsExtMiniport), its VFP
  * extension (Filter), host vNICs (VmsMiniport), container vNICs (VmsVmNic) and external ports (VmsProtocolNic).
+ * With `capture.snaplen` (--pkt-size N) the Payload is cut: LoggedPayloadSize N, OriginalPayloadSize the packet's.
  */
 import type { EtlSink } from "../etl/mod.js";
 import { EtlWriter } from "../etl/mod.js";
@@ -12,7 +13,7 @@ import { encodePayload } from "../events/mod.js";
 import type { FieldValue, ProviderSchema } from "../events/mod.js";
 import type { Scenario, VSwitch } from "./scenario.js";
 import type { Hop, Journey, PortEnd } from "./model/journey.js";
-import { MetadataWriter, PKTMON, PayloadTemplate, Templates, eventSchema, provider, systemTid } from "./emit.js";
+import { MetadataWriter, PKTMON, PayloadTemplate, Templates, eventSchema, provider, snap, systemTid } from "./emit.js";
 import type { World } from "./model/world.js";
 import type { FlavorOptions } from "./emit-netsh.js";
 
@@ -105,6 +106,7 @@ export class PktmonEmitter {
       startTime: scn.startTime, osBuild: scn.host.osBuild, cpus: scn.host.cpus, bufferSize: o.compress ? 16 * 1024 * 1024 : 1024 * 1024,
       compress: o.compress, relogged: true, loggerName: "Relogger", logFileName: "C:\\Windows\\system32\\PktMon.etl",
       timeZoneBias: scn.host.timeZone.bias, timeZoneName: scn.host.timeZone.name, cpuSpeedMHz: 2594,
+      eventsLost: scn.capture.lostEvents?.events ?? 0, buffersLost: scn.capture.lostEvents?.buffers ?? 0,
     });
     this.meta = new MetadataWriter(this.w, scn.host.osBuild);
     this.components = new ComponentTable(scn, world);
@@ -129,6 +131,7 @@ export class PktmonEmitter {
       if (!a) continue;
       const drop = h.kind === "drop";
       const id = drop ? 170 : 160;
+      const logged = snap(h.frame, this.scn.capture.snaplen);
       const t = this.tpl.get(id, 0, 0, () => new PayloadTemplate(eventSchema(this.pm, id), {
         PktGroupId: 0, PktNumber: 1, AppearanceCount: 0, DirTag: 0, PacketType: 1, ComponentId: 0, EdgeId: 1, FilterId: 0,
         DropReason: 0, DropLocation: 0, OriginalPayloadSize: 0, LoggedPayloadSize: 0,
@@ -136,8 +139,8 @@ export class PktmonEmitter {
       const payload = t.make({
         PktGroupId: j.pktGroupId, AppearanceCount: ++appearance, DirTag: a.dir, ComponentId: a.comp.id,
         DropReason: drop ? h.drop!.reason : 0, DropLocation: drop ? dropLocation(h) : 0,
-        OriginalPayloadSize: h.frame.length, LoggedPayloadSize: h.frame.length,
-      }, h.frame);
+        OriginalPayloadSize: h.frame.length, LoggedPayloadSize: logged.length,
+      }, logged);
       this.put(id, { cpu: h.cpu, ticks: h.ticks }, payload, 0x10n);
     }
   }

@@ -10,6 +10,7 @@ import { WellKnownGuid } from "../layout/etl.js";
 import { Plan, bundledSchemas, encodeEventMapInfo, encodePayload, encodeTraceEventInfo, messageFor } from "../events/mod.js";
 import type { EventSchema, FieldDef, FieldValue, ProviderSchema } from "../events/mod.js";
 import type { Hop } from "./model/journey.js";
+import type { CaptureProvider } from "./scenario.js";
 
 export const VMSWITCH = "67dc0d66-3695-47c0-9642-33f76f7bd7ad";
 export const NDISCAP = "2ed6006e-4729-4609-b423-3ee7bcd678ef";
@@ -18,7 +19,7 @@ export const WINNAT = "66c07ecd-6667-43fc-93f8-05cf07f446ec";
 
 /** NDIS-PacketCapture keywords. */
 export const NDIS_KW = {
-  Ethernet: 0x1n, VMSwitch: 0x1000000n, PacketStart: 0x40000000n, PacketEnd: 0x80000000n, Send: 0x100000000n, Receive: 0x200000000n,
+  Ethernet: 0x1n, VMSwitch: 0x1000000n, PacketTruncated: 0x2000000n, PacketStart: 0x40000000n, PacketEnd: 0x80000000n, Send: 0x100000000n, Receive: 0x200000000n,
 } as const;
 /** VmSwitch keywords as real events carry them (channel bit 63 + VmsControlPath / VmsDataPath [inferred masks]). */
 export const VMS_KW = { control: 0x8000000000000001n, data: 0x8000000000000002n, drop: 0x8000010000000002n } as const;
@@ -139,8 +140,19 @@ export function systemTid(cpu: number): number {
   return 0x1a8 + cpu * 0x0c;
 }
 
-/** Events a hop becomes in the netsh flavour (in order). */
-export function netshEvents(h: Hop): number[] {
+/** Events a hop becomes in the netsh flavour (in order), with only `providers` enabled (default: all). */
+export function netshEvents(h: Hop, providers?: ReadonlySet<CaptureProvider>): number[] {
+  const all = netshAllEvents(h);
+  if (!providers) return all;
+  return all.filter((id) => providers.has(netshProviderOf(h, id)));
+}
+
+/** Which capture provider writes event `id` of a hop. */
+function netshProviderOf(h: Hop, id: number): CaptureProvider {
+  return h.kind === "winnat" ? "winnat" : id === 1001 || id === 1003 ? "ndis" : "vmswitch";
+}
+
+function netshAllEvents(h: Hop): number[] {
   switch (h.kind) {
     case "switch-in": return [56, 1003];
     case "switch-out": return [57, 1003, 58];
@@ -153,8 +165,13 @@ export function netshEvents(h: Hop): number[] {
 }
 
 /** Providers of the netsh events of a hop (parallel to netshEvents). */
-export function netshProviders(h: Hop): string[] {
-  return netshEvents(h).map((id) => (h.kind === "winnat" ? WINNAT : id === 1001 || id === 1003 ? NDISCAP : VMSWITCH));
+export function netshProviders(h: Hop, providers?: ReadonlySet<CaptureProvider>): string[] {
+  return netshEvents(h, providers).map((id) => ({ winnat: WINNAT, ndis: NDISCAP, vmswitch: VMSWITCH })[netshProviderOf(h, id)]);
+}
+
+/** The bytes a capture with snap length `snaplen` keeps of a frame (null: all of them). */
+export function snap(frame: Uint8Array, snaplen: number | null): Uint8Array {
+  return snaplen !== null && frame.length > snaplen ? frame.subarray(0, snaplen) : frame;
 }
 
 /** Events a hop becomes in the pktmon flavour. */

@@ -258,6 +258,20 @@ export function icmpEcho(type: 0 | 8, id: number, seq: number, data: Uint8Array)
   return b;
 }
 
+/**
+ * ICMP destination unreachable (type 3) with `code` (3 = port unreachable), quoting the offending IP packet as a
+ * Linux peer does: as much of it as fits a 576-byte error (RFC 1812 §4.3.2.3; at least the header + 8 bytes).
+ */
+export function icmpUnreachable(code: number, quoted: Uint8Array): Uint8Array {
+  const q = quoted.subarray(0, Math.min(quoted.length, 576 - 20 - 8));
+  const b = new Uint8Array(8 + q.length);
+  b[0] = 3;
+  b[1] = code;
+  b.set(q, 8);
+  new DataView(b.buffer).setUint16(2, inetChecksum(b));
+  return b;
+}
+
 /** ICMPv6 echo request (128) or reply (129), checksummed over the pseudo-header. */
 export function icmpv6Echo(type: 128 | 129, id: number, seq: number, data: Uint8Array, src: string, dst: string): Uint8Array {
   const b = new Uint8Array(8 + data.length);

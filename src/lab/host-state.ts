@@ -7,6 +7,10 @@
  *   hnsdiag-list-all.txt, ipconfig-allcompartments.txt, Get-VMSwitch.txt, Get-NetAdapter.txt, Get-NetNatStaticMapping.txt,
  *   vfpctrl-list-vmswitch-port.txt (`vfpctrl /list-vmswitch-port`: the one output that names every port and NIC GUID).
  * All names, GUIDs, MACs and addresses are the ones the .etl files carry, so joins can be tested.
+ * A stale endpoint (fault staleEndpoint) is what `docker rm` or an HNS restart leaves behind when HNS fails to
+ * delete the endpoint (Windows-Containers#631, moby#47576): the container is gone from docker's output, its
+ * compartment and vSwitch port are gone (ipconfig, hcn-namespaces, vfpctrl), but HNS still lists the endpoint with
+ * its IP and MAC, State 4 (Detached), no SharedContainers, no namespace and no "Endpoint Port" allocator.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -37,11 +41,12 @@ function hcnType(n: Network): string | undefined {
   return t[n.driver];
 }
 
-function endpointsOf(scn: Scenario, n: Network): Container[] {
-  return scn.containers.filter((c) => c.network === n);
+function endpointsOf(scn: Scenario, n: Network, world?: World): Container[] {
+  return scn.containers.filter((c) => c.network === n && !world?.stale.has(c));
 }
 
 export function writeHostState(scn: Scenario, world: World, dir: string): string[] {
+  const live = scn.containers.filter((c) => !world.stale.has(c));
   mkdirSync(dir, { recursive: true });
   const out: string[] = [];
   const put = (name: string, text: string): void => {
@@ -56,10 +61,10 @@ export function writeHostState(scn: Scenario, world: World, dir: string): string
     Name: n.name, Id: n.dockerId, Created: created(scn, 30, n.name), Scope: "local", Driver: n.driver, EnableIPv6: false,
     IPAM: { Driver: "windows", Options: null, Config: [{ Subnet: n.subnet, Gateway: n.gateway }] },
     Internal: false, Attachable: false, Ingress: false, ConfigFrom: { Network: "" }, ConfigOnly: false,
-    Containers: Object.fromEntries(endpointsOf(scn, n).map((c) => [c.id, { Name: c.name, EndpointID: c.dockerEndpointId, MacAddress: dockerMac(c.mac), IPv4Address: `${c.ip}/${n.prefix}`, IPv6Address: "" }])),
+    Containers: Object.fromEntries(endpointsOf(scn, n, world).map((c) => [c.id, { Name: c.name, EndpointID: c.dockerEndpointId, MacAddress: dockerMac(c.mac), IPv4Address: `${c.ip}/${n.prefix}`, IPv6Address: "" }])),
     Options: Object.fromEntries(Object.entries(n.options).sort()), Labels: {},
   }))));
-  put("docker-inspect.json", json(scn.containers.map((c) => {
+  put("docker-inspect.json", json(live.map((c) => {
     const n = c.network;
     const ports: Record<string, { HostIp: string; HostPort: string }[] | null> = {};
     for (const pm of c.ports) ports[`${pm.containerPort}/${pm.protocol}`] = [{ HostIp: "0.0.0.0", HostPort: String(pm.hostPort) }];
@@ -129,7 +134,7 @@ export function writeHostState(scn: Scenario, world: World, dir: string): string
     return pol;
   };
   put("Get-HnsEndpoint.json", json([
-    ...scn.containers.map((c) => ({
+    ...scn.containers.map((c) => world.stale.has(c) ? staleV1(c) : ({
       ActivityId: up(scn.ids.guid("ep-activity", c.name)), AdditionalParams: {}, CreateProcessId: 2400, DNSServerList: c.dns.join(","),
       ...(c.network.driver === "overlay" ? { EncapOverhead: 50 } : {}), GatewayAddress: c.network.gateway, Health: { LastErrorCode: 0, LastUpdateTime: 0 },
       ID: up(c.endpointId), IPAddress: c.ip, IsRemoteEndpoint: false, MacAddress: macText(c.mac), Name: c.endpointName,
@@ -149,6 +154,22 @@ export function writeHostState(scn: Scenario, world: World, dir: string): string
       Type: "overlay", Version: 38654705666, VirtualNetwork: up(r.network.hnsId), VirtualNetworkName: r.network.hnsName,
     })),
   ]));
+
+  /** A Detached endpoint HNS did not delete: no container, no namespace, no vSwitch port allocator. */
+  function staleV1(c: Container): unknown {
+    return {
+      ActivityId: up(scn.ids.guid("ep-activity", c.name)), AdditionalParams: {}, CreateProcessId: 2400, DNSServerList: c.dns.join(","),
+      GatewayAddress: c.network.gateway, Health: { LastErrorCode: 0, LastUpdateTime: 0 },
+      ID: up(c.endpointId), IPAddress: c.ip, IsRemoteEndpoint: false, MacAddress: macText(c.mac), Name: c.endpointName,
+      Policies: endpointPolicies(c), PrefixLength: c.network.prefix,
+      Resources: {
+        AdditionalParams: {}, AllocationOrder: 3, Allocators: [],
+        Health: { LastErrorCode: 0 }, ID: up(scn.ids.guid("ep-activity", c.name)), PortOperationTime: 0, State: 1, SwitchOperationTime: 0, VfpOperationTime: 0, parentId: up(c.network.hnsId),
+      },
+      SharedContainers: [], StartTime: Number(scn.startTime - 6_000_000_000n), State: 4, Type: hnsNetworkType(c.network), Version: 38654705666,
+      VirtualNetwork: up(c.network.hnsId), VirtualNetworkName: c.network.hnsName,
+    };
+  }
 
   // ---- HCN v2 ----------------------------------------------------------------------------------------------
   put("hcn-networks.json", json(scn.networks.map((n) => {
@@ -178,6 +199,13 @@ export function writeHostState(scn: Scenario, world: World, dir: string): string
       for (const a of c.acls) pol.push({ Type: "ACL", Settings: { Id: a.id, Protocols: a.protocol === "any" ? "256" : a.protocol === "icmp" ? "1" : a.protocol === "tcp" ? "6" : "17", Action: a.action, Direction: a.direction, ...(a.remote ? { RemoteAddresses: a.remote } : {}), ...(a.port !== null ? { LocalPorts: String(a.port) } : {}), RuleType: "Switch", Priority: a.priority } });
       if (c.network.outboundNat) pol.push({ Type: "OutBoundNAT", Settings: { Exceptions: [c.network.subnet] } });
       if (c.network.driver === "overlay") pol.push({ Type: "EncapOverhead", Settings: { Overhead: 50 } });
+      if (world.stale.has(c)) {
+        return {
+          ID: up(c.endpointId), Name: c.endpointName, HostComputeNetwork: up(c.network.hnsId), Policies: pol,
+          IpConfigurations: [{ IpAddress: c.ip, PrefixLength: c.network.prefix }], Dns: { ServerList: [...c.dns] },
+          Routes: [{ NextHop: c.network.gateway, DestinationPrefix: "0.0.0.0/0" }], MacAddress: macText(c.mac), Flags: 0, SchemaVersion: { Major: 2, Minor: 0 },
+        };
+      }
       return {
         ID: up(c.endpointId), Name: c.endpointName, HostComputeNetwork: up(c.network.hnsId), HostComputeNamespace: up(scn.ids.guid("namespace", c.name)),
         Policies: pol, IpConfigurations: [{ IpAddress: c.ip, PrefixLength: c.network.prefix }], Dns: { ServerList: [...c.dns] },
@@ -191,7 +219,7 @@ export function writeHostState(scn: Scenario, world: World, dir: string): string
       IpConfigurations: [{ IpAddress: r.ip, PrefixLength: r.network.prefix }], MacAddress: macText(r.mac), Flags: 1, SchemaVersion: { Major: 2, Minor: 0 },
     })),
   ]));
-  put("hcn-namespaces.json", json(scn.containers.map((c) => ({
+  put("hcn-namespaces.json", json(live.map((c) => ({
     ID: up(scn.ids.guid("namespace", c.name)), NamespaceId: c.compartment, NamespaceGuid: up(scn.ids.guid("namespace-guid", c.name)), Type: "Host",
     Resources: [{ Type: "Container", Data: { Id: c.id } }, { Type: "Endpoint", Data: { Id: up(c.endpointId) } }], SchemaVersion: { Major: 2, Minor: 0 },
   }))));
@@ -204,7 +232,7 @@ export function writeHostState(scn: Scenario, world: World, dir: string): string
   for (const c of scn.containers) lines.push(`${pad(c.endpointName, 17)}${pad(c.endpointId, 37)}${c.network.hnsName}`);
   for (const r of remoteEps) lines.push(`${pad(`remote-${r.name}`, 17)}${pad(r.endpointId, 37)}${r.network.hnsName}`);
   lines.push("", "Namespaces:", `${pad("ID", 37)}| Endpoint IDs`);
-  for (const c of scn.containers) lines.push(`${pad(scn.ids.guid("namespace", c.name), 37)}| ${c.endpointId}`);
+  for (const c of live) lines.push(`${pad(scn.ids.guid("namespace", c.name), 37)}| ${c.endpointId}`);
   lines.push("", "LoadBalancers:", `${pad("ID", 37)}| Virtual IPs      | Direct IP IDs`);
   put("hnsdiag-list-all.txt", lines.join("\n"));
 
@@ -241,7 +269,7 @@ export function writeHostState(scn: Scenario, world: World, dir: string): string
       adapter(h.name, "Hyper-V Virtual Ethernet Adapter" + (h.vnic!.ifIndex > 10 ? ` #${h.vnic!.ifIndex - 9}` : ""), h.mac, h.ip, h.vnic!.prefix, ext ? ext.adapter.gateway : "", ext ? scn.host.dns : [], ll(h.mac, h.ifIndex));
     }
   }
-  for (const c of scn.containers) {
+  for (const c of live) {
     banner(c.compartment, false);
     adapter(`vEthernet (${c.nicFriendlyName})`, "Hyper-V Virtual Ethernet Container Adapter", c.mac, c.ip, c.network.prefix, c.network.driver === "private" ? "" : c.network.gateway, c.dns, ll(c.mac, c.ifIndex));
   }

@@ -10,11 +10,14 @@
  *   host: { name, osBuild, cpus, dns: [ip], timeZone: { name, bias }, nics: [{ name, description, mac, ip: a.b.c.d/len, gateway, mtu }] }
  *   networks: [{ name, driver, subnet, gateway, adapter, hnsName, options, vlan, vni, outboundNat, mtu,
  *                switch: { name, type }, hostVnic: { name }, remoteHosts: [{ name, pa, mac, endpoints: [{ name, ip, mac }] }] }]
- *   containers: [{ name, network, ip, mac, ports: ["8080:80", "53:53/udp"], listen: [80], compartment, id, dns: [ip],
+ *   containers: [{ name, network, ip, mac, ports: ["8080:80", "53:53/udp"], listen: [80, "5353/udp"], compartment, id, dns: [ip],
  *                  endpoint: GUID, vnic: { name: GUID, friendlyName }, port: { name: GUID, friendlyName } }]
- *   external: [{ name, ip, rtt, listen: [80], dns: bool, records: { name: ip }, ping: bool }]
+ *   external: [{ name, ip, rtt, listen: [80, "53/udp"], dns: bool, records: { name: ip }, ping: bool }]
  *   traffic: [{ ping|arp|dns|tcp|udp|http: {...}, id, gap }]
- *   faults: [{ drop|mtu|acl|noEncap|noDnsAnswer|noArpReply: {...} }]
+ *   faults: [{ drop|mtu|acl|noEncap|noDnsAnswer|noArpReply|wrongVni|noPortForward|noHairpin|staleEndpoint|asymmetric: {...} }]
+ *   capture: { snaplen, lostEvents: { events, buffers }, providers: [ndis, vmswitch, winnat] }
+ * `listen` numbers are TCP ports; "N/udp" entries declare UDP ports. A party that declares UDP ports answers a
+ * datagram to any other UDP port with ICMP port unreachable; one that declares none absorbs UDP silently.
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
@@ -124,6 +127,8 @@ export interface RemoteEndpoint {
   readonly host: RemoteHost;
   readonly network: Network;
   readonly listen: ReadonlySet<number>;
+  /** Declared UDP ports; null: none declared (UDP is absorbed silently). */
+  readonly listenUdp: ReadonlySet<number> | null;
 }
 
 export interface RemoteHost {
@@ -180,6 +185,8 @@ export interface Container {
   readonly ifIndex: number;
   readonly ports: readonly PortMapping[];
   readonly listen: ReadonlySet<number>;
+  /** Declared UDP ports; null: none declared (UDP is absorbed silently). */
+  readonly listenUdp: ReadonlySet<number> | null;
   readonly dns: readonly string[];
   readonly acls: AclRule[];
 }
@@ -189,6 +196,8 @@ export interface ExternalHost {
   readonly ip: string;
   readonly rttTicks: number;
   readonly listen: ReadonlySet<number>;
+  /** Declared UDP ports; null: none declared (UDP is absorbed silently). */
+  readonly listenUdp: ReadonlySet<number> | null;
   readonly dnsServer: boolean;
   readonly ping: boolean;
 }
@@ -219,7 +228,34 @@ export type Fault =
   | { readonly kind: "mtu"; readonly at: string; readonly mtu: number; readonly line: number }
   | { readonly kind: "noEncap"; readonly network: string; readonly line: number }
   | { readonly kind: "noDnsAnswer"; readonly name: string | null; readonly line: number }
-  | { readonly kind: "noArpReply"; readonly ip: string; readonly line: number };
+  | { readonly kind: "noArpReply"; readonly ip: string; readonly line: number }
+  /** An ACL rule planted on a container (the rule itself lives in the container's `acls`). */
+  | { readonly kind: "acl"; readonly container: string; readonly rule: string; readonly line: number }
+  /** VFP encapsulates with `vni` instead of the overlay network's own VNI. */
+  | { readonly kind: "wrongVni"; readonly network: string; readonly vni: number; readonly line: number }
+  /** WinNAT keeps the static mapping (host state shows it) but does not forward inbound packets; port null: every mapping of the container. */
+  | { readonly kind: "noPortForward"; readonly container: string; readonly port: number | null; readonly line: number }
+  /** WinNAT does not hairpin: a container's packet to the host's external IP:published port is not translated. */
+  | { readonly kind: "noHairpin"; readonly line: number }
+  /** The container is gone (not in `docker ps`), its HNS endpoint left behind Detached, its vSwitch port deleted. */
+  | { readonly kind: "staleEndpoint"; readonly container: string; readonly line: number }
+  /** Replies to a traffic item come back from the outside through host NIC `via` instead of the NIC the request left by. */
+  | { readonly kind: "asymmetric"; readonly traffic: string; readonly via: string; readonly line: number };
+
+export type CaptureProvider = "ndis" | "vmswitch" | "winnat";
+export const CAPTURE_PROVIDERS: readonly CaptureProvider[] = ["ndis", "vmswitch", "winnat"];
+
+/** How the captures were taken (both flavours): snap length, lost events, which netsh providers were enabled. */
+export interface CaptureOptions {
+  /** Bytes kept per packet (netsh -TruncationLength / pktmon --pkt-size); null: whole packets. */
+  readonly snaplen: number | null;
+  /** EventsLost / BuffersLost written into the logfile header; null: none lost. */
+  readonly lostEvents: { readonly events: number; readonly buffers: number } | null;
+  /** Providers of the netsh flavour (default all three). */
+  readonly providers: ReadonlySet<CaptureProvider>;
+  /** Scenario lines of the options (0 when not given). */
+  readonly lines: { readonly snaplen: number; readonly lostEvents: number; readonly providers: number };
+}
 
 export interface Scenario {
   readonly name: string;
@@ -242,6 +278,7 @@ export interface Scenario {
   readonly dnsRecords: ReadonlyMap<string, string[]>;
   readonly traffic: readonly Traffic[];
   readonly faults: readonly Fault[];
+  readonly capture: CaptureOptions;
   readonly ids: Ids;
 }
 
@@ -275,7 +312,11 @@ function isObj(v: unknown): v is Obj {
 function obj(c: Ctx, v: unknown, p: Path, keys: readonly string[]): Obj {
   if (v === undefined || v === null) return {};
   if (!isObj(v)) c.fail(p, `expected a mapping, got ${describe(v)}`);
-  for (const k of Object.keys(v)) if (!keys.includes(k)) c.fail([...p, k], `unknown key (expected one of ${keys.join(", ")})`);
+  for (const k of Object.keys(v)) {
+    if (keys.includes(k)) continue;
+    const what = String(p[p.length - 1] ?? "");
+    c.fail([...p, k], keys.length ? `unknown key (expected one of ${keys.join(", ")})` : `unknown key (${what} takes no options: ${what}: {})`);
+  }
   return v;
 }
 
@@ -366,6 +407,22 @@ function duration(c: Ctx, v: unknown, p: Path, defTicks: number): number {
   return Math.round(m[2] === "s" ? n * 1e7 : m[2] === "ms" ? n * 1e4 : n * 10);
 }
 
+/** A `listen` list: numbers (TCP ports) and "N/udp" / "N/tcp" strings. `def`: TCP ports when none is given. */
+function listenPorts(c: Ctx, v: unknown, p: Path, def: readonly number[]): { listen: ReadonlySet<number>; listenUdp: ReadonlySet<number> | null } {
+  const tcp: number[] = [];
+  let udp: number[] | null = null;
+  list(c, v, p).forEach((x, i) => {
+    if (typeof x === "string") {
+      const m = /^(\d+)\/(tcp|udp)$/.exec(x.trim());
+      if (!m) c.fail([...p, i], `"${x}" is not a port like 80, "80/tcp" or "53/udp"`);
+      const n = int(c, Number(m[1]), [...p, i], undefined, 1, 65535);
+      if (m[2] === "udp") (udp ??= []).push(n);
+      else tcp.push(n);
+    } else tcp.push(int(c, x, [...p, i], undefined, 1, 65535));
+  });
+  return { listen: new Set(tcp.length ? tcp : def), listenUdp: udp ? new Set(udp) : null };
+}
+
 function network(prefixAddr: string, prefix: number): string {
   const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
   return `${ipv4FromNumber((ipv4Number(prefixAddr) & mask) >>> 0)}/${prefix}`;
@@ -422,7 +479,7 @@ export function parseScenario(text: string, file = "scenario.yaml"): Scenario {
 }
 
 function resolve(c: Ctx, raw: unknown, source: string): Scenario {
-  const top = obj(c, raw, [], ["name", "description", "seed", "start", "host", "networks", "containers", "external", "traffic", "faults"]);
+  const top = obj(c, raw, [], ["name", "description", "seed", "start", "host", "networks", "containers", "external", "traffic", "faults", "capture"]);
   const name = str(c, top.name, ["name"]);
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) c.fail(["name"], `"${name}" may only contain letters, digits, ".", "_" and "-"`);
   const seed = str(c, top.seed, ["seed"], name);
@@ -572,7 +629,7 @@ function resolve(c: Ctx, raw: unknown, source: string): Scenario {
         claimIp(eip, `remote endpoint ${en}`, [...ep, "ip"]);
         host.endpoints.push({
           name: en, ip: eip, mac: mac(c, eo.mac, [...ep, "mac"], macPlus(macPool.start, 0x800 + j * 0x40 + k)), endpointId: ids.guid("remote-endpoint", en),
-          host, network: netObj, listen: new Set(list(c, eo.listen, [...ep, "listen"]).map((x, q) => int(c, x, [...ep, "listen", q], undefined, 1, 65535))),
+          host, network: netObj, ...listenPorts(c, eo.listen, [...ep, "listen"], []),
         });
       });
       remoteHosts.push(host);
@@ -615,8 +672,8 @@ function resolve(c: Ctx, raw: unknown, source: string): Scenario {
     const addr = ip(c, o.ip, [...p, "ip"]);
     if (external.some((x) => x.name === nm)) c.fail([...p, "name"], `duplicate external host "${nm}"`);
     claimIp(addr, `external host ${nm}`, [...p, "ip"]);
-    const listen = list(c, o.listen, [...p, "listen"]).map((x, k) => int(c, x, [...p, "listen", k], undefined, 1, 65535));
-    external.push({ name: nm, ip: addr, rttTicks: duration(c, o.rtt, [...p, "rtt"], 120_000), listen: new Set(listen.length ? listen : [80, 443]), dnsServer: bool(c, o.dns, [...p, "dns"], false), ping: bool(c, o.ping, [...p, "ping"], true) });
+    const lp = listenPorts(c, o.listen, [...p, "listen"], [80, 443]);
+    external.push({ name: nm, ip: addr, rttTicks: duration(c, o.rtt, [...p, "rtt"], 120_000), ...lp, dnsServer: bool(c, o.dns, [...p, "dns"], false), ping: bool(c, o.ping, [...p, "ping"], true) });
     if (nm.includes(".")) dnsRecords.set(nm.toLowerCase(), [addr]);
     for (const [rn, rv] of Object.entries(obj(c, o.records, [...p, "records"], Object.keys(isObj(o.records) ? o.records : {})))) {
       dnsRecords.set(rn.toLowerCase(), [ip(c, rv, [...p, "records", rn])]);
@@ -627,7 +684,7 @@ function resolve(c: Ctx, raw: unknown, source: string): Scenario {
     const x = external.find((e) => e.ip === d);
     if (x && !x.dnsServer) external[external.indexOf(x)] = { ...x, dnsServer: true };
     if (!x && !takenIps.has(d)) {
-      external.push({ name: `dns-${d}`, ip: d, rttTicks: 60_000, listen: new Set([53]), dnsServer: true, ping: true });
+      external.push({ name: `dns-${d}`, ip: d, rttTicks: 60_000, listen: new Set([53]), listenUdp: null, dnsServer: true, ping: true });
       takenIps.set(d, "DNS server");
     }
   }
@@ -670,8 +727,13 @@ function resolve(c: Ctx, raw: unknown, source: string): Scenario {
       if (net.driver !== "nat") c.fail([...p, "ports", j], `port publishing (-p) needs a nat network; "${net.name}" is ${net.driver}`);
       return { protocol: (m[4] ?? "tcp") as "tcp" | "udp", hostPort: hp, containerPort: cp };
     });
-    const listen = new Set<number>(list(c, o.listen, [...p, "listen"]).map((x, j) => int(c, x, [...p, "listen", j], undefined, 1, 65535)));
-    for (const pm of ports) listen.add(pm.containerPort);
+    const lp = listenPorts(c, o.listen, [...p, "listen"], []);
+    const listen = new Set<number>(lp.listen);
+    let listenUdp = lp.listenUdp ? new Set<number>(lp.listenUdp) : null;
+    for (const pm of ports) {
+      if (pm.protocol === "tcp") listen.add(pm.containerPort);
+      else (listenUdp ??= new Set<number>()).add(pm.containerPort);
+    }
     const nicGuid = ids.guid("container-vnic", nm);
     const dns = list(c, o.dns, [...p, "dns"]).map((d, j) => ip(c, d, [...p, "dns", j]));
     const vn = obj(c, o.vnic, [...p, "vnic"], ["name", "friendlyName"]);
@@ -683,7 +745,7 @@ function resolve(c: Ctx, raw: unknown, source: string): Scenario {
       portName: pn.name === undefined ? ids.guid("container-port", nm).toUpperCase() : guid(c, pn.name, [...p, "port", "name"]),
       portFriendlyName: str(c, pn.friendlyName, [...p, "port", "friendlyName"], "Dynamic Ethernet Switch Port"), portId: 3 + containers.filter((x) => x.network.vswitch === net.vswitch).length,
       mac: mac(c, o.mac, [...p, "mac"], macPlus(net.macPool.start, 0x10 + n)), ip: addr,
-      compartment: int(c, o.compartment, [...p, "compartment"], compartment, 2, 65535), ifIndex: containerIf++, ports, listen,
+      compartment: int(c, o.compartment, [...p, "compartment"], compartment, 2, 65535), ifIndex: containerIf++, ports, listen, listenUdp,
       dns: dns.length ? dns : net.driver === "nat" || net.adapter ? hostDns : [net.gateway], acls: [],
     });
     compartment = Math.max(compartment, containers[containers.length - 1].compartment) + 1;
@@ -766,7 +828,8 @@ function resolve(c: Ctx, raw: unknown, source: string): Scenario {
   const locations = locationNames(networks, containers, nics);
   const FK: Record<Fault["kind"] | "acl", readonly string[]> = {
     drop: ["at", "reason", "traffic", "packet"], mtu: ["at", "mtu"], acl: ["container", "action", "direction", "protocol", "remote", "port"],
-    noEncap: ["network"], noDnsAnswer: ["name"], noArpReply: ["ip"],
+    noEncap: ["network"], noDnsAnswer: ["name"], noArpReply: ["ip"], wrongVni: ["network", "vni"], noPortForward: ["container", "port"],
+    noHairpin: [], staleEndpoint: ["container"], asymmetric: ["traffic", "via"],
   };
   const faults: Fault[] = [];
   list(c, top.faults, ["faults"]).forEach((f, i) => {
@@ -813,6 +876,7 @@ function resolve(c: Ctx, raw: unknown, source: string): Scenario {
         const proto = str(c, o.protocol, [...kp, "protocol"], "any").toLowerCase();
         if (!["any", "icmp", "tcp", "udp"].includes(proto)) c.fail([...kp, "protocol"], `"${proto}" is not one of any, icmp, tcp, udp`);
         const remote = o.remote === undefined ? null : cidr(c, String(o.remote).includes("/") ? o.remote : `${String(o.remote)}/32`, [...kp, "remote"]);
+        faults.push({ kind, container: cn, rule: ids.guid("acl", `${cn}/${i}`), line });
         k.acls.push({
           id: ids.guid("acl", `${cn}/${i}`), action: action === "block" ? "Block" : "Allow", direction: dir === "in" ? "In" : "Out",
           protocol: proto as AclRule["protocol"], remote: remote ? network(remote.addr, remote.prefix) : null,
@@ -833,13 +897,82 @@ function resolve(c: Ctx, raw: unknown, source: string): Scenario {
       case "noArpReply":
         faults.push({ kind, ip: ip(c, o.ip, [...kp, "ip"]), line });
         break;
+      case "wrongVni": {
+        const nn = str(c, o.network, [...kp, "network"]);
+        const n = networks.find((x) => x.name === nn) ?? c.fail([...kp, "network"], `unknown network "${nn}"`);
+        if (n.driver !== "overlay") c.fail([...kp, "network"], `"${nn}" is ${n.driver}; a VXLAN id belongs to an overlay network`);
+        const vni = int(c, o.vni, [...kp, "vni"], undefined, 1, 16777215);
+        if (vni === n.vni) c.fail([...kp, "vni"], `${vni} is the VNI "${nn}" is configured with; give the wrong one the frames leave with`);
+        faults.push({ kind, network: nn, vni, line });
+        break;
+      }
+      case "noPortForward": {
+        const cn = str(c, o.container, [...kp, "container"]);
+        const k = containers.find((x) => x.name === cn) ?? c.fail([...kp, "container"], `unknown container "${cn}"`);
+        if (k.ports.length === 0) c.fail([...kp, "container"], `${cn} publishes no ports (containers[].ports, e.g. "8080:80")`);
+        const port = o.port === undefined ? null : int(c, o.port, [...kp, "port"], undefined, 1, 65535);
+        if (port !== null && !k.ports.some((pm) => pm.hostPort === port)) c.fail([...kp, "port"], `${cn} does not publish host port ${port} (published: ${k.ports.map((pm) => pm.hostPort).join(", ")})`);
+        faults.push({ kind, container: cn, port, line });
+        break;
+      }
+      case "noHairpin":
+        if (!networks.some((n) => n.driver === "nat")) c.fail(kp, "WinNAT hairpin needs a nat network");
+        faults.push({ kind, line });
+        break;
+      case "staleEndpoint": {
+        const cn = str(c, o.container, [...kp, "container"]);
+        const k = containers.find((x) => x.name === cn) ?? c.fail([...kp, "container"], `unknown container "${cn}"`);
+        if (traffic.some((t) => t.from === cn)) c.fail([...kp, "container"], `${cn} is gone and cannot send (traffic "${traffic.find((t) => t.from === cn)!.id}" is from it)`);
+        if (faults.some((f) => f.kind === "staleEndpoint" && f.container === cn)) c.fail([...kp, "container"], `${cn} is already stale`);
+        void k;
+        faults.push({ kind, container: cn, line });
+        break;
+      }
+      case "asymmetric": {
+        const tr = str(c, o.traffic, [...kp, "traffic"]);
+        const t = traffic.find((x) => x.id === tr) ?? c.fail([...kp, "traffic"], `unknown traffic id "${tr}"`);
+        const via = str(c, o.via, [...kp, "via"]);
+        const nic = nics.find((x) => x.name === via) ?? c.fail([...kp, "via"], `"${via}" is not a host NIC (host.nics: ${nics.map((x) => x.name).join(", ")})`);
+        if (nics.length < 2) c.fail([...kp, "via"], "an asymmetric path needs a second host NIC (host.nics)");
+        if (nic === nics[0]) c.fail([...kp, "via"], `"${via}" holds the default route, so requests leave by it; name the other NIC the replies come back on`);
+        if (t.kind === "arp" || t.kind === "dns") c.fail([...kp, "traffic"], `"${tr}" is ${t.kind}; an asymmetric path needs ping, tcp, udp or http to the outside`);
+        faults.push({ kind, traffic: tr, via, line });
+        break;
+      }
     }
   });
+
+  // Capture options -----------------------------------------------------------------------------------------
+  const cp = obj(c, top.capture, ["capture"], ["snaplen", "lostEvents", "providers"]);
+  const snaplen = cp.snaplen === undefined || cp.snaplen === 0 ? null : int(c, cp.snaplen, ["capture", "snaplen"], undefined, 60, 65535);
+  let lostEvents: CaptureOptions["lostEvents"] = null;
+  if (cp.lostEvents !== undefined) {
+    const lo = obj(c, cp.lostEvents, ["capture", "lostEvents"], ["events", "buffers"]);
+    lostEvents = { events: int(c, lo.events, ["capture", "lostEvents", "events"], 0, 0, 0xffffffff), buffers: int(c, lo.buffers, ["capture", "lostEvents", "buffers"], 0, 0, 0xffffffff) };
+    if (lostEvents.events === 0 && lostEvents.buffers === 0) c.fail(["capture", "lostEvents"], "give events and/or buffers (a number above 0)");
+  }
+  const providers = new Set<CaptureProvider>(CAPTURE_PROVIDERS);
+  if (cp.providers !== undefined) {
+    providers.clear();
+    list(c, cp.providers, ["capture", "providers"]).forEach((x, i) => {
+      const v = str(c, x, ["capture", "providers", i]).toLowerCase();
+      if (!(CAPTURE_PROVIDERS as readonly string[]).includes(v)) c.fail(["capture", "providers", i], `"${v}" is not one of ${CAPTURE_PROVIDERS.join(", ")}`);
+      providers.add(v as CaptureProvider);
+    });
+    if (!providers.has("ndis")) c.fail(["capture", "providers"], "the netsh flavour needs ndis (NDIS-PacketCapture carries the packets)");
+  }
+  const capture: CaptureOptions = {
+    snaplen, lostEvents, providers,
+    lines: {
+      snaplen: snaplen === null ? 0 : c.line(["capture", "snaplen"]), lostEvents: lostEvents ? c.line(["capture", "lostEvents"]) : 0,
+      providers: cp.providers === undefined ? 0 : c.line(["capture", "providers"]),
+    },
+  };
 
   return {
     name, description: str(c, top.description, ["description"], ""), seed, source, startTime,
     host: { name: hostName, osBuild, cpus, dns: hostDns, timeZone, nics },
-    networks, switches, containers, external, dnsRecords, traffic, faults, ids,
+    networks, switches, containers, external, dnsRecords, traffic, faults, capture, ids,
   };
 }
 

@@ -41,6 +41,7 @@ export interface TruthPacket {
 
 export interface Truth {
   scenario: string;
+  capture: { snaplen: number | null; lostEvents: { events: number; buffers: number } | null; netshProviders: string[] };
   topology: {
     switches: { name: string; friendlyName: string; networks: string[]; ports: TruthPortRef[] }[];
     networks: { name: string; driver: string }[];

@@ -93,3 +93,51 @@ test("YAML syntax errors name the line", () => {
   assert.match(err("name: x\nnetworks: [\n  - a: 1\n"), /^s\.yaml:\d+: not valid YAML: /);
   assert.match(err("networks: []\n"), /^s\.yaml(:1)?: name: is required$/);
 });
+
+test("new faults and capture options: each bad input names its line and path", () => {
+  const OV = `name: t
+host:
+  nics:
+    - { name: Ethernet, ip: 10.0.0.4/24 }
+    - { name: Ethernet 2, ip: 10.0.1.4/24 }
+networks:
+  - { name: n1, driver: nat }
+  - { name: ov, driver: overlay, vni: 4097, remoteHosts: [{ pa: 10.0.0.7, endpoints: [{ name: r1, ip: 10.244.2.20 }] }] }
+containers:
+  - { name: c1, network: n1, ports: ["8080:80"] }
+  - { name: c2, network: n1 }
+traffic:
+  - { id: p, ping: { from: c2, to: c1 } }
+`;
+  const f = (yaml: string): string => err(OV + "faults:\n  - " + yaml + "\n");
+  assert.equal(f("wrongVni: { network: n1, vni: 4096 }"), 's.yaml:15: faults[0].wrongVni.network: "n1" is nat; a VXLAN id belongs to an overlay network');
+  assert.equal(f("wrongVni: { network: ov, vni: 4097 }"), 's.yaml:15: faults[0].wrongVni.vni: 4097 is the VNI "ov" is configured with; give the wrong one the frames leave with');
+  assert.equal(f("wrongVni: { network: ov }"), "s.yaml:15: faults[0].wrongVni.vni: is required");
+  assert.equal(f("noPortForward: { container: c2 }"), 's.yaml:15: faults[0].noPortForward.container: c2 publishes no ports (containers[].ports, e.g. "8080:80")');
+  assert.equal(f("noPortForward: { container: c1, port: 9090 }"), "s.yaml:15: faults[0].noPortForward.port: c1 does not publish host port 9090 (published: 8080)");
+  assert.equal(f("noPortForward: { container: c9 }"), 's.yaml:15: faults[0].noPortForward.container: unknown container "c9"');
+  assert.equal(f("noHairpin: { on: yes }"), "s.yaml:15: faults[0].noHairpin.on: unknown key (noHairpin takes no options: noHairpin: {})");
+  assert.equal(f("staleEndpoint: { container: c2 }"), 's.yaml:15: faults[0].staleEndpoint.container: c2 is gone and cannot send (traffic "p" is from it)');
+  assert.equal(f("asymmetric: { traffic: nope, via: Ethernet 2 }"), 's.yaml:15: faults[0].asymmetric.traffic: unknown traffic id "nope"');
+  assert.equal(f("asymmetric: { traffic: p, via: Wi-Fi }"), 's.yaml:15: faults[0].asymmetric.via: "Wi-Fi" is not a host NIC (host.nics: Ethernet, Ethernet 2)');
+  assert.equal(f("asymmetric: { traffic: p, via: Ethernet }"), 's.yaml:15: faults[0].asymmetric.via: "Ethernet" holds the default route, so requests leave by it; name the other NIC the replies come back on');
+  assert.match(err(BASE.replace("driver: nat\n  - name: n2\n    driver: nat", "driver: internal\n  - name: n2\n    driver: internal") + "faults:\n  - noHairpin: {}\n"), /^s\.yaml:13: faults\[0\]\.noHairpin: WinNAT hairpin needs a nat network$/);
+  assert.equal(err(BASE + "faults:\n  - asymmetric: { traffic: \"0\", via: Ethernet }\n"), 's.yaml:13: faults[0].asymmetric.via: an asymmetric path needs a second host NIC (host.nics)');
+  const cap = (yaml: string): string => err(BASE + "capture:\n" + yaml);
+  assert.equal(cap("  snaplen: 20\n"), "s.yaml:13: capture.snaplen: expected a whole number from 60 to 65535, got 20");
+  assert.equal(cap("  providers: [ndis, etw]\n"), 's.yaml:13: capture.providers[1]: "etw" is not one of ndis, vmswitch, winnat');
+  assert.equal(cap("  providers: [vmswitch]\n"), "s.yaml:13: capture.providers: the netsh flavour needs ndis (NDIS-PacketCapture carries the packets)");
+  assert.equal(cap("  lostEvents: { events: 0 }\n"), "s.yaml:13: capture.lostEvents: give events and/or buffers (a number above 0)");
+  assert.equal(cap("  snaplen: 128\n  ring: 3\n"), "s.yaml:14: capture.ring: unknown key (expected one of snaplen, lostEvents, providers)");
+  assert.equal(err(BASE.replace("{ name: c2, network: n1 }", '{ name: c2, network: n1, listen: [80, "53/sctp"] }')), 's.yaml:9: containers[1].listen[1]: "53/sctp" is not a port like 80, "80/tcp" or "53/udp"');
+});
+
+test("new faults and capture options resolve", () => {
+  const s = parseScenario(BASE.replace("{ name: c2, network: n1 }", '{ name: c2, network: n1, listen: [80, "53/udp"] }') + "faults:\n  - noHairpin: {}\ncapture:\n  snaplen: 128\n  lostEvents: { events: 7 }\n  providers: [ndis]\n", "s.yaml");
+  assert.deepEqual(s.faults, [{ kind: "noHairpin", line: 13 }]);
+  assert.deepEqual([s.capture.snaplen, s.capture.lostEvents, [...s.capture.providers], s.capture.lines], [128, { events: 7, buffers: 0 }, ["ndis"], { snaplen: 15, lostEvents: 16, providers: 17 }]);
+  assert.deepEqual([[...s.containers[1].listen], [...s.containers[1].listenUdp!]], [[80], [53]]);
+  assert.equal(s.containers[0].listenUdp, null, "no UDP ports declared: UDP is absorbed silently");
+  const d = parseScenario(BASE, "s.yaml").capture;
+  assert.deepEqual([d.snaplen, d.lostEvents, [...d.providers]], [null, null, ["ndis", "vmswitch", "winnat"]]);
+});

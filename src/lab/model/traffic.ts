@@ -5,7 +5,7 @@
  */
 import type { Traffic } from "../scenario.js";
 import {
-  BROADCAST_MAC, EtherType, IpProto, TcpFlag, ZERO_MAC, arp, dnsQuery, dnsResponse, ethernet, httpRequest, httpResponse, icmpEcho,
+  BROADCAST_MAC, EtherType, IpProto, TcpFlag, ZERO_MAC, arp, dnsQuery, dnsResponse, ethernet, httpRequest, httpResponse, icmpEcho, icmpUnreachable,
   ipv4Frame, peek, pingData, synOptions, tcp, udp,
 } from "../frames.js";
 import type { Delivery, Journey, Party } from "./journey.js";
@@ -187,7 +187,9 @@ export class Conversations {
       const req = ethernet({ dst: BROADCAST_MAC, src: c.mac, type: EtherType.ARP, payload: arp({ op: 1, senderMac: c.mac, senderIp: c.ip, targetMac: ZERO_MAC, targetIp: target }) });
       const j = this.w.send(from, req, meta(`ARP who-has ${target} tell ${c.ip} (${c.name})${attempt ? `, retry ${attempt}` : ""}`));
       const d = j.deliveries.find((x) => this.owns(x, target));
-      if (!d || this.w.noArpReply(target)) continue;
+      const silent = d ? this.w.noArpReply(target) : null;
+      if (silent) this.w.hit(silent, j.id);
+      if (!d || silent) continue;
       this.w.wait(this.replyDelay(d.party));
       const mac = d.party.kind === "container" ? d.party.c.mac : d.party.kind === "host" ? d.via!.mac : d.party.kind === "router" ? this.w.scn.host.nics[0].gatewayMac : BROADCAST_MAC;
       const rep = ethernet({ dst: c.mac, src: mac, type: EtherType.ARP, payload: arp({ op: 2, senderMac: mac, senderIp: target, targetMac: c.mac, targetIp: c.ip }) });
@@ -208,7 +210,9 @@ export class Conversations {
       const q = this.ipFrame(from, srv, IpProto.UDP, (src) => udp({ sport, dport: 53, payload: dnsQuery(id, name) }, src, srv));
       const j = this.w.send(from, q, meta(`DNS query A ${name} ${this.name(from)} → ${srv}${attempt ? " (retry)" : ""}`));
       const d = j.deliveries.find((x) => x.party.kind === "external" && x.party.e.dnsServer);
-      if (!d || this.w.noDnsAnswer(name)) continue;
+      const silent = d ? this.w.noDnsAnswer(name) : null;
+      if (silent) this.w.hit(silent, j.id);
+      if (!d || silent) continue;
       this.w.wait(this.w.reply("remote") + 2_000);
       const answers = this.w.scn.dnsRecords.get(name.toLowerCase()) ?? [];
       const rep = this.replyFrame(d, IpProto.UDP, (s, dd, sp, dp) => udp({ sport: sp, dport: dp, payload: dnsResponse(id, name, answers) }, s, dd));
@@ -250,7 +254,8 @@ export class Conversations {
     this.w.wait(this.replyDelay(server));
     if (!this.listens(server, sp.dport)) {
       const rst = this.replyFrame(d, IpProto.TCP, (s, dd, a, b) => tcp({ sport: a, dport: b, seq: 0, ack: cIsn + 1, flags: TcpFlag.RST | TcpFlag.ACK, window: 0 }, s, dd), true);
-      this.w.send(server, rst, meta(`TCP RST (nothing listens on ${sp.dport}) ${this.name(server)} → ${this.name(from)}`));
+      const jr = this.w.send(server, rst, meta(`TCP RST (nothing listens on ${sp.dport}) ${this.name(server)} → ${this.name(from)}`));
+      this.w.condition(t, "tcp-reset", jr.id);
       return;
     }
     const sIsn = (this.isn = (this.isn * 1103515245 + 12345) >>> 0);
@@ -297,13 +302,34 @@ export class Conversations {
 
   // ---- UDP -------------------------------------------------------------------------------------------------
 
+  private udpPorts(p: Party): ReadonlySet<number> | null {
+    switch (p.kind) {
+      case "container": return p.c.listenUdp;
+      case "external": return p.e.listenUdp;
+      case "remote": return p.r.listenUdp;
+      default: return null;
+    }
+  }
+
   private udp(from: Party, dst: string, t: Traffic, meta: (d: string) => Meta): void {
     const sport = this.ephemeral(this.name(from));
     const payload = t.send ? enc.encode(t.send) : pingData(t.size);
     const f = this.ipFrame(from, dst, IpProto.UDP, (src) => udp({ sport, dport: t.port, payload }, src, dst));
     const j = this.w.send(from, f, meta(`UDP ${this.name(from)}:${sport} → ${t.to}:${t.port} (${payload.length} bytes)`));
     const d = j.deliveries[0];
-    if (!d || t.reply === false) return;
+    if (!d) return;
+    // A closed UDP port on a party that declares its UDP ports: ICMP port unreachable quoting the datagram.
+    const udpPorts = this.udpPorts(d.party);
+    const dport = peek(d.frame).dport;
+    if (udpPorts && !udpPorts.has(dport)) {
+      this.w.wait(this.replyDelay(d.party));
+      const q = peek(d.frame);
+      const rep = this.replyFrame(d, IpProto.ICMP, () => icmpUnreachable(3, d.frame.subarray(q.l3, q.l3 + q.l3Length)));
+      const ju = this.w.send(d.party, rep, meta(`ICMP destination unreachable (port unreachable, UDP ${dport}) ${this.name(d.party)} → ${this.name(from)}`));
+      this.w.condition(t, "icmp-unreachable", ju.id);
+      return;
+    }
+    if (t.reply === false) return;
     this.w.wait(this.replyDelay(d.party));
     const back = enc.encode(typeof t.reply === "string" && t.reply ? t.reply : "pong\n");
     const rep = this.replyFrame(d, IpProto.UDP, (s, dd, a, b) => udp({ sport: a, dport: b, payload: back }, s, dd));

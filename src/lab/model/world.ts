@@ -14,7 +14,10 @@
  *   - overlay: VFP VXLAN encapsulation to the remote host's provider address with the network's VNI/VSID, and
  *     decapsulation of what arrives.
  *   - internal/private: no way out; internal reaches the host vNIC.
- * Faults (drops at a hop, MTU, ACL, missing encap, DNS/ARP silence) are applied where they bite.
+ * Faults (drops at a hop, MTU, ACL, missing or wrong-VNI encap, DNS/ARP silence, WinNAT not forwarding or not
+ * hairpinning, stale endpoints, asymmetric return paths) are applied where they bite, and each records the journeys
+ * it bit (faultHits) for the ground truth. The host follows the strong host model: a physical interface takes only
+ * packets for its own address.
  */
 import type { Container, ExternalHost, Fault, Network, PhysNic, RemoteEndpoint, Scenario, VSwitch, HostVnic } from "../scenario.js";
 import { DROP_REASONS } from "../scenario.js";
@@ -93,12 +96,18 @@ export class World {
   private readonly onJourney: (j: Journey) => void;
   private ipId = new Map<string, number>();
   readonly pktGroupBase = 0x2000000000000n;
+  /** Journeys (ids, first repetition) each fault bit; and conditions of the world a finding should report (closed ports). */
+  readonly faultHits = new Map<Fault, number[]>();
+  readonly conditions = new Map<string, { kind: "notListening"; traffic: string; line: number; code: "tcp-reset" | "icmp-unreachable"; packets: number[] }>();
+  /** Containers whose endpoint is stale: gone from docker, their vSwitch port deleted. */
+  readonly stale: ReadonlySet<Container>;
 
   constructor(scn: Scenario, onJourney: (j: Journey) => void) {
     this.scn = scn;
     this.rng = new Rng(scn.seed);
     this.nbl = new NblPool(scn.host.cpus);
     this.onJourney = onJourney;
+    this.stale = new Set(scn.containers.filter((c) => scn.faults.some((f) => f.kind === "staleEndpoint" && f.container === c.name)));
     for (const sw of scn.switches) {
       const list: PortEnd[] = [];
       if (sw.hostVnic) list.push(hostVnicPort(sw.hostVnic));
@@ -106,7 +115,7 @@ export class World {
         const e = sw.external;
         list.push({ kind: "external", nicName: e.nicName, nicFriendlyName: e.nicFriendlyName, portName: e.portName, portFriendlyName: e.portFriendlyName, portId: e.portId, nicType: "External", mac: e.adapter.mac, adapter: e.adapter });
       }
-      for (const c of scn.containers) if (c.network.vswitch === sw) list.push(containerPort(c));
+      for (const c of scn.containers) if (c.network.vswitch === sw && !this.stale.has(c)) list.push(containerPort(c));
       this.ports.set(sw, list);
       this.macTables.set(sw, new Map());
       if (sw.hostVnic) this.hostIfs.push({ kind: "host-vnic", name: sw.hostVnic.alias, ifIndex: sw.hostVnic.ifIndex, mac: sw.hostVnic.mac, ip: sw.hostVnic.ip, vnic: sw.hostVnic, vswitch: sw });
@@ -333,32 +342,57 @@ export class World {
 
   // ---- faults ----------------------------------------------------------------------------------------------
 
+  /** Records that fault `f` bit journey `id` (ground truth: the fault's packets). */
+  hit(f: Fault, id: number): void {
+    if (!this.detail) return;
+    const l = this.faultHits.get(f);
+    if (!l) this.faultHits.set(f, [id]);
+    else if (!l.includes(id)) l.push(id);
+  }
+
+  /** Records a condition of the world a finding should name (a closed port answering RST / ICMP unreachable). */
+  condition(t: { id: string; line: number }, code: "tcp-reset" | "icmp-unreachable", id: number): void {
+    if (!this.detail) return;
+    const k = `${t.id}/${code}`;
+    const c = this.conditions.get(k);
+    if (c) c.packets.push(id);
+    else this.conditions.set(k, { kind: "notListening", traffic: t.id, line: t.line, code, packets: [id] });
+  }
+
   private dropFault(x: SendCtx, names: readonly string[]): Extract<Fault, { kind: "drop" }> | null {
     for (const f of this.scn.faults) {
       if (f.kind !== "drop" || !names.includes(f.at)) continue;
       if (f.traffic !== null && f.traffic !== x.j.trafficId) continue;
       if (f.packet !== null && f.packet !== x.j.packet) continue;
+      this.hit(f, x.j.id);
       return f;
     }
     return null;
   }
 
-  private mtuFault(names: readonly string[]): number | null {
-    let m: number | null = null;
-    for (const f of this.scn.faults) if (f.kind === "mtu" && names.includes(f.at)) m = m === null ? f.mtu : Math.min(m, f.mtu);
+  /** The tightest MTU fault at these hops (the caller calls hit() when it drops). */
+  private mtuFault(names: readonly string[]): Extract<Fault, { kind: "mtu" }> | null {
+    let m: Extract<Fault, { kind: "mtu" }> | null = null;
+    for (const f of this.scn.faults) if (f.kind === "mtu" && names.includes(f.at) && (m === null || f.mtu < m.mtu)) m = f;
     return m;
   }
 
-  private has(kind: Fault["kind"], pred: (f: Fault) => boolean = () => true): boolean {
-    return this.scn.faults.some((f) => f.kind === kind && pred(f));
+  private find<K extends Fault["kind"]>(kind: K, pred: (f: Extract<Fault, { kind: K }>) => boolean = () => true): Extract<Fault, { kind: K }> | null {
+    for (const f of this.scn.faults) if (f.kind === kind && pred(f as Extract<Fault, { kind: K }>)) return f as Extract<Fault, { kind: K }>;
+    return null;
   }
 
-  noDnsAnswer(name: string): boolean {
-    return this.has("noDnsAnswer", (f) => f.kind === "noDnsAnswer" && (f.name === null || f.name === name.toLowerCase()));
+  noDnsAnswer(name: string): Fault | null {
+    return this.find("noDnsAnswer", (f) => f.name === null || f.name === name.toLowerCase());
   }
 
-  noArpReply(ip: string): boolean {
-    return this.has("noArpReply", (f) => f.kind === "noArpReply" && f.ip === ip);
+  noArpReply(ip: string): Fault | null {
+    return this.find("noArpReply", (f) => f.ip === ip);
+  }
+
+  private aclHit(x: SendCtx, c: Container, rule: string): void {
+    const f = this.find("acl", (a) => a.container === c.name && a.rule === rule);
+    if (f) this.hit(f, x.j.id);
   }
 
   private portNames(sw: VSwitch, p: PortEnd): string[] {
@@ -407,6 +441,7 @@ export class World {
     if (inPort.container) {
       const acl = aclVerdict(inPort.container, peek(frame), "Out");
       if (acl) {
+        this.aclHit(x, inPort.container, acl);
         this.wait(this.delay(DELAY.switchForward));
         this.dropAt(x, frame, 12, "VFP", "ingress", `VFP ACL ${acl} on ${inPort.container.name}'s port`, { vswitch: sw, src: inPort, nbl, rule: `ACL ${acl}` });
         return;
@@ -423,7 +458,10 @@ export class World {
     const dests = this.destinations(sw, inPort, p, frame);
     if (dests.length === 0) {
       this.wait(this.delay(DELAY.switchForward));
-      this.dropAt(x, frame, 26, "vSwitch", "ingress", `switch ${sw.friendlyName}: no port for ${macText(p.dstMac)}`, { vswitch: sw, src: inPort, nbl });
+      const gone = [...this.stale].find((c) => c.network.vswitch === sw && sameMac(c.mac, p.dstMac));
+      const sf = gone ? this.find("staleEndpoint", (f) => f.container === gone.name) : null;
+      if (sf) this.hit(sf, x.j.id);
+      this.dropAt(x, frame, 26, "vSwitch", "ingress", `switch ${sw.friendlyName}: no port for ${macText(p.dstMac)}${gone ? ` (${gone.name}'s port was deleted with its container; the HNS endpoint is stale)` : ""}`, { vswitch: sw, src: inPort, nbl });
       return;
     }
     for (const d of dests) {
@@ -444,6 +482,7 @@ export class World {
       if (d.container) {
         const acl = aclVerdict(d.container, peek(out), "In");
         if (acl) {
+          this.aclHit(x, d.container, acl);
           this.dropAt(x, out, 12, "VFP", "egress", `VFP ACL ${acl} on ${d.container.name}'s port`, { vswitch: sw, src: inPort, dst: d, nbl, rule: `ACL ${acl}` });
           continue;
         }
@@ -456,8 +495,9 @@ export class World {
       }
       const mtu = this.mtuFault([...outNames, ...sw.networks.map((n) => n.name)]);
       const pl = peek(out);
-      if (mtu !== null && pl.l3Length > mtu) {
-        this.dropAt(x, out, 23, "vSwitch", "egress", `${d.nicFriendlyName} on switch ${sw.friendlyName} (MTU ${mtu}, packet ${pl.l3Length})`, { vswitch: sw, src: inPort, dst: d, nbl });
+      if (mtu !== null && pl.l3Length > mtu.mtu) {
+        this.hit(mtu, x.j.id);
+        this.dropAt(x, out, 23, "vSwitch", "egress", `${d.nicFriendlyName} on switch ${sw.friendlyName} (MTU ${mtu.mtu}, packet ${pl.l3Length})`, { vswitch: sw, src: inPort, dst: d, nbl });
         continue;
       }
       this.hop(x, { kind: "switch-out", frame: out, vswitch: sw, src: inPort, dst: d, nbl, ...(vlan !== undefined ? { vlan } : {}) });
@@ -554,18 +594,27 @@ export class World {
     if (net.driver === "overlay" && p.ipVersion === 4) {
       const remote = this.remoteEndpoints().find((r) => r.ip === p.dst && r.network === net);
       if (remote) {
-        if (this.has("noEncap", (f) => f.kind === "noEncap" && f.network === net.name)) {
+        const ne = this.find("noEncap", (f) => f.network === net.name);
+        if (ne) {
+          this.hit(ne, x.j.id);
           this.hop(x, { kind: "vfp", frame, vswitch: sw, src: inPort, rule: "no VXLAN encapsulation rule matched (missing ENCAP rule); the frame leaves as it is", note: "fault: noEncap" });
           return frame;
         }
         const inner = setMacs(frame, undefined, remote.mac);
         const sameL2 = inSubnet(remote.host.pa, `${adapter.ip}/${adapter.prefix}`);
+        // wrongVni: the ENCAP rule carries another VNI than the network's VSID policy (a stale or mistyped rule).
+        const wv = this.find("wrongVni", (f) => f.network === net.name);
+        if (wv) this.hit(wv, x.j.id);
+        const vni = wv ? wv.vni : net.vni!;
         const outer = vxlanEncap({
           outerSrcMac: adapter.mac, outerDstMac: sameL2 ? remote.host.mac : adapter.gatewayMac, srcPa: adapter.ip, dstPa: remote.host.pa,
-          vni: net.vni!, sport: 49152 + (flowHash(inner) % 16384), id: this.nextIpId(`pa:${adapter.ip}`), inner,
+          vni, sport: 49152 + (flowHash(inner) % 16384), id: this.nextIpId(`pa:${adapter.ip}`), inner,
         });
-        this.hop(x, { kind: "vfp", frame: outer, vswitch: sw, src: inPort, rule: `VXLAN encapsulation (VNI ${net.vni}, PA ${adapter.ip} → ${remote.host.pa})` });
-        this.rewrite(x, "VFP", "encapsulation", "none", `VXLAN ${adapter.ip} → ${remote.host.pa} VNI ${net.vni} (UDP ${49152 + (flowHash(inner) % 16384)} → 4789)`);
+        this.hop(x, {
+          kind: "vfp", frame: outer, vswitch: sw, src: inPort, rule: `VXLAN encapsulation (VNI ${vni}, PA ${adapter.ip} → ${remote.host.pa})`,
+          ...(wv ? { note: `fault: wrongVni (network ${net.name} is configured with VNI ${net.vni})` } : {}),
+        });
+        this.rewrite(x, "VFP", "encapsulation", "none", `VXLAN ${adapter.ip} → ${remote.host.pa} VNI ${vni} (UDP ${49152 + (flowHash(inner) % 16384)} → 4789)`);
         if (!sameMac(inner.subarray(0, 6), frame.subarray(0, 6))) this.rewrite(x, "VFP", "inner destination MAC", macText(frame.subarray(0, 6)), macText(inner.subarray(0, 6)));
         return outer;
       }
@@ -626,7 +675,8 @@ export class World {
     const f = this.dropFault(x, [ifc.name]);
     const mtu = kind === "nic-send" ? this.mtuFault([ifc.name]) : null;
     const pl = peek(frame);
-    if (f || (mtu !== null && pl.l3Length > mtu)) {
+    if (f || (mtu !== null && pl.l3Length > mtu.mtu)) {
+      if (!f && mtu) this.hit(mtu, x.j.id);
       const reason = f ? f.reason : 23;
       this.hop(x, { kind: "drop", frame, nic: ifc, drop: { reason, by: "NIC", side: kind === "nic-send" ? "egress" : "ingress" } });
       x.j.fate = { kind: "dropped", reason, reasonName: DROP_REASONS[reason] ?? String(reason), by: "NIC", at: ifc.name, ticks: this.t };
@@ -669,11 +719,40 @@ export class World {
     }
     const natNet = this.scn.networks.find((n) => n.driver === "nat" && n.vswitch.hostVnic === ifc.vnic);
     if (this.isHostIp(p.dst)) {
+      // Strong host model (Windows' default): a physical interface takes only packets for its own address.
+      if (ifc.kind === "physical" && p.dst !== ifc.ip) {
+        this.wait(this.delay(DELAY.nicToStack));
+        const owner = this.hostIfs.find((h) => h.ip === p.dst)!;
+        this.hop(x, { kind: "host-stack", frame, nic: ifc, note: `strong host model: ${p.dst} belongs to ${owner.name}, not ${ifc.name}; the stack discards it` });
+        x.j.fate = { kind: "dropped", reason: null, reasonName: `arrived on ${ifc.name} for ${owner.name}'s address (strong host model)`, by: "host", at: ifc.name, ticks: this.t };
+        return;
+      }
       // Inbound to a published port (WinNAT static mapping) or the reply to a NATed flow.
       const inbound = this.natInbound(p, frame);
       if (inbound && ifc.kind !== "host-vnic") {
+        const s = inbound.table.inbound(p.proto, p.proto === IpProto.ICMP ? icmpId(frame, p) : p.dport)!;
+        const npf = s.configured ? this.find("noPortForward", (f) => f.container === s.owner && (f.port === null || f.port === s.externalPort)) : null;
+        if (npf) {
+          this.hit(npf, x.j.id);
+          this.wait(this.delay(DELAY.nicToStack));
+          this.hop(x, { kind: "host-stack", frame, nic: ifc, note: `WinNAT ${inbound.net.natName}: static mapping ${p.dst}:${s.externalPort} → ${s.internalIp}:${s.internalPort} is configured but not applied (fault: noPortForward); nothing listens on the host, the firewall drops it silently` });
+          x.j.fate = { kind: "dropped", reason: null, reasonName: `WinNAT did not forward ${s.externalPort}/${p.proto === IpProto.TCP ? "tcp" : "udp"} to ${s.owner}`, by: "WinNAT", at: inbound.net.natName ?? "WinNAT", ticks: this.t };
+          return;
+        }
         this.winnatInbound(x, inbound.net, inbound.table, frame, p);
         return;
+      }
+      // A container's packet to the host's own external address and a published port (NAT loopback / hairpin).
+      const nh = inbound && natNet && p.dst !== ifc.ip ? this.find("noHairpin") : null;
+      if (nh && inbound) {
+        const s = inbound.table.inbound(p.proto, p.proto === IpProto.ICMP ? icmpId(frame, p) : p.dport)!;
+        if (s.configured) {
+          this.hit(nh, x.j.id);
+          this.wait(this.delay(DELAY.nicToStack));
+          this.hop(x, { kind: "host-stack", frame, nic: ifc, note: `WinNAT ${inbound.net.natName} does not hairpin: ${p.dst}:${s.externalPort} (→ ${s.owner} ${s.internalIp}:${s.internalPort}) is not translated for a packet from inside; nothing listens on the host, the firewall drops it silently` });
+          x.j.fate = { kind: "dropped", reason: null, reasonName: `WinNAT does not hairpin ${p.dst}:${s.externalPort}`, by: "WinNAT", at: inbound.net.natName ?? "WinNAT", ticks: this.t };
+          return;
+        }
       }
       if (inbound && ifc.kind === "host-vnic" && !natNet) {
         this.winnatInbound(x, inbound.net, inbound.table, frame, p);
@@ -760,7 +839,9 @@ export class World {
     }
     if (p.arp) {
       this.hop(x, { kind: "wire", frame: wireFrame, nic: this.physIf(adapter), note: "broadcast on the physical network" });
-      if (p.arp.targetIp === adapter.gateway && !this.noArpReply(p.arp.targetIp)) {
+      const silent = p.arp.targetIp === adapter.gateway ? this.noArpReply(p.arp.targetIp) : null;
+      if (silent) this.hit(silent, x.j.id);
+      if (p.arp.targetIp === adapter.gateway && !silent) {
         this.wait(1_500);
         x.j.deliveries.push({ party: { kind: "router" }, frame, ticks: this.t });
       }
@@ -820,10 +901,19 @@ export class World {
   }
 
   /** External host (or the router) sends `frame` (already addressed to the host side). */
-  private fromWorld(x: SendCtx, frame0: Uint8Array): void {
-    const p = peek(frame0);
+  private fromWorld(x: SendCtx, frame00: Uint8Array): void {
+    const p = peek(frame00);
     const dst = p.dst || p.arp?.targetIp || "";
-    const adapter = this.adapterFor(dst);
+    let adapter = this.adapterFor(dst);
+    let frame0 = frame00;
+    // asymmetric: the outside routes this traffic item's packets back to the host through the other NIC.
+    const asym = this.find("asymmetric", (f) => f.traffic === x.j.trafficId);
+    const via = asym ? this.scn.host.nics.find((n) => n.name === asym.via) : undefined;
+    if (asym && via && via !== adapter) {
+      this.hit(asym, x.j.id);
+      adapter = via;
+      frame0 = setMacs(frame00, via.gatewayMac, via.mac);
+    }
     // A container on a VLAN-isolated network is reached with the 802.1Q tag on the wire.
     const tagged = this.scn.containers.find((c) => c.ip === dst && c.network.adapter === adapter && c.network.vlan !== null);
     const frame = tagged && p.vlan === null ? addVlanTag(frame0, tagged.network.vlan!) : frame0;
