@@ -9,8 +9,9 @@ import type { Flow, FlowsResult } from "../flows/mod.js";
 import type { Refs } from "./evidence.js";
 import { EvidenceBuilder } from "./evidence.js";
 import type { Gathered } from "./collector.js";
+import { COMPONENT_BASE } from "./collector.js";
 import type { HostInfo } from "./hostinfo.js";
-import { ip4Text } from "./hostinfo.js";
+import { ip4, ip4Text } from "./hostinfo.js";
 import type { Finding, FindingCode, FindingsResult, Severity, Subject } from "./types.js";
 
 /** The capture commands the "missing provider" findings recommend (landscape.md §5: microsoft/SDN's scripts). */
@@ -86,7 +87,7 @@ export function buildFindings(g: Gathered, host: HostInfo | null, flows: FlowsRe
   icmp(g, out, idx, label);
   mtu(g, out);
   overlay(g, out, host, label);
-  nat(g, out, host, label, idx);
+  nat(g, out, host, label, flows);
   paths(g, out, host);
   stale(g, out, host, idx);
   health(g, out, reader);
@@ -352,7 +353,7 @@ function icmp(g: Gathered, out: Out, idx: FlowIndex, label: (ip: string) => stri
         title: `${label(e.from)} says ${what}${e.mtu ? ` (next-hop MTU ${e.mtu})` : ""} for ${e.quoted || e.to}`,
         explanation: `A router or host on the path could not forward packets of this size${e.mtu ? ` (its MTU is ${e.mtu})` : ""} and the packets had Don't Fragment set. ` +
           "If these ICMP messages are blocked or ignored the connection stalls (PMTU black hole): large transfers hang while small requests work. Overlay networks need 50 bytes of room for VXLAN.",
-        count: e.refs.total, unit: "ICMP messages", subject, evidence: ev,
+        count: e.refs.distinct, unit: "ICMP messages", subject, evidence: ev,
         next: ["lower the MTU of the container vNIC or the network (netsh interface ipv4 set subinterface <n> mtu=1450 store=persistent)", "check that ICMP 'fragmentation needed' reaches the sender (firewalls)"],
         first: e.refs.first, last: e.refs.last,
       });
@@ -365,7 +366,7 @@ function icmp(g: Gathered, out: Out, idx: FlowIndex, label: (ip: string) => stri
         explanation: port ? `${e.from} has nothing listening on ${e.quoted || e.to}: the datagram arrived but no process takes it.` :
           admin ? `${e.from} refused to forward to ${e.to}: a firewall or filter rule prohibits it.` :
             `${e.from} could not deliver to ${e.to}: ${what}. Check routes and that the destination exists.`,
-        count: e.refs.total, unit: "ICMP messages", subject, evidence: ev,
+        count: e.refs.distinct, unit: "ICMP messages", subject, evidence: ev,
         next: port ? [`check the service on ${e.to} (netstat -ano -p udp)`] : [`Find-NetRoute -RemoteIPAddress ${e.to} on the host`, "route print / Get-NetRoute in the container's compartment"],
         first: e.refs.first, last: e.refs.last,
       });
@@ -410,9 +411,9 @@ function mtu(g: Gathered, out: Out): void {
     if (out.list.some((d) => d.code === "vxlan-overhead")) break;
     out.add({
       code: "vxlan-overhead", severity: "warning",
-      title: `VXLAN ${v.vni}: ${plural(v.big.total, "encapsulated packet")} larger than 1500 bytes (up to ${v.maxOuter})`,
+      title: `VXLAN ${v.vni}: ${plural(v.big.distinct, "encapsulated packet")} larger than 1500 bytes (up to ${v.maxOuter})`,
       explanation: `Inner packets of up to ${v.maxInner} bytes plus 50 bytes of VXLAN headers give outer packets of ${v.maxOuter} bytes. Unless the underlay carries jumbo frames end to end, these are dropped or fragmented on the way.`,
-      count: v.big.total, unit: "packets", subject: { reason: `VNI ${v.vni}` }, evidence: new EvidenceBuilder().refs(v.big),
+      count: v.big.distinct, unit: "packets", subject: { reason: `VNI ${v.vni}` }, evidence: new EvidenceBuilder().refs(v.big),
       next: ["check the underlay MTU on both hosts and the switches between them", "set the container MTU to underlay MTU − 50"],
       first: v.big.first, last: v.big.last,
     });
@@ -457,9 +458,9 @@ function overlay(g: Gathered, out: Out, host: HostInfo | null, label: (ip: strin
       out.add({
         code: "overlay-wrong-vni", severity: "critical",
         title: `VXLAN packets for overlay ${net} carry VNI ${v.vni}, the network's VNI is ${x.vni}`,
-        explanation: `The inner addresses belong to ${net} (VSID/VNI ${x.vni} in the host state) but ${plural(v.refs.total, "packet")} were encapsulated with VNI ${v.vni}. ` +
+        explanation: `The inner addresses belong to ${net} (VSID/VNI ${x.vni} in the host state) but ${plural(v.refs.distinct, "packet")} were encapsulated with VNI ${v.vni}. ` +
           "The remote host finds no virtual subnet with that id and drops them (vSwitch reason 'Virtual Subnet ID does not match'): nodes configured with different VNIs, or a stale network recreated with a new one.",
-        count: v.refs.total, unit: "packets", subject: { network: net, reason: `VNI ${v.vni} ≠ ${x.vni}` }, evidence: new EvidenceBuilder().refs(v.refs),
+        count: v.refs.distinct, unit: "packets", subject: { network: net, reason: `VNI ${v.vni} ≠ ${x.vni}` }, evidence: new EvidenceBuilder().refs(v.refs),
         next: ["compare Get-HnsNetwork | select Name, @{n='VSID';e={$_.Subnets.Policies}} on both hosts", "check the VNI in the CNI/flannel configuration (net-conf.json \"VNI\")"],
         first: v.refs.first, last: v.refs.last,
       });
@@ -469,7 +470,7 @@ function overlay(g: Gathered, out: Out, host: HostInfo | null, label: (ip: strin
 
 // ---- NAT -----------------------------------------------------------------------------------------------------
 
-function nat(g: Gathered, out: Out, host: HostInfo | null, label: (ip: string) => string, idx: FlowIndex): void {
+function nat(g: Gathered, out: Out, host: HostInfo | null, label: (ip: string) => string, flows: FlowsResult): void {
   if (!host || !host.published.length) {
     out.skip("nat-inbound-not-forwarded", host ? "the host state has no published ports" : "needs --inventory (published ports)");
     out.skip("nat-hairpin", host ? "the host state has no published ports" : "needs --inventory (published ports)");
@@ -477,13 +478,12 @@ function nat(g: Gathered, out: Out, host: HostInfo | null, label: (ip: string) =
   }
   out.ran.add("nat-inbound-not-forwarded");
   out.ran.add("nat-hairpin");
-  void idx;
   for (const [key, e] of g.inbound) {
     const [p, ip, port] = key.split(":");
     const proto = Number(p);
     const maps = host.published.filter((m) => m.proto === proto && m.externalPort === Number(port));
     const reached = maps.some((m) => (g.forwarded.get(`${m.proto}:${m.externalPort}`)?.total ?? 0) > 0);
-    const outside = e.refs.total - e.hairpin.total;
+    const outside = e.refs.distinct - e.hairpin.distinct;
     const target = maps.map((m) => m.text).join(", ");
     if (outside > 0 && !reached) {
       out.add({
@@ -497,12 +497,17 @@ function nat(g: Gathered, out: Out, host: HostInfo | null, label: (ip: string) =
       });
     }
     if (e.hairpin.total > 0) {
+      // Hairpin connections (container → this host's address:published port) that never got an answer.
+      const hung = flows.flows.filter((f) => f.protocol === "tcp" && f.b.ip === ip && f.b.port === Number(port) && host.local.has(ip4(f.a.ip)) && f.tcp?.state === "syn-sent");
+      const ev = new EvidenceBuilder().refs(e.hairpin);
+      for (const f of hung) ev.flow(f.id);
       out.add({
-        code: "nat-hairpin", severity: reached ? "warning" : "error",
+        code: "nat-hairpin", severity: hung.length ? "error" : "warning",
         title: `hairpin: containers connect to their own host's published port ${ip}:${port}`,
-        explanation: `${plural(e.hairpin.total, "packet")} from containers on this host went to the host's address ${ip}:${port} (published as ${target}). ` +
-          "WinNAT does not loop such traffic back to a container on the same host on many Windows builds (NAT hairpin/loopback is unsupported): the connection hangs. Use the container's name or IP, or a service address, instead.",
-        count: e.hairpin.total, unit: "packets", subject: { ip, port: Number(port), container: maps[0]?.container }, evidence: new EvidenceBuilder().refs(e.hairpin),
+        explanation: `${plural(e.hairpin.distinct, "packet")} from containers on this host went to the host's address ${ip}:${port} (published as ${target}). ` +
+          (hung.length ? `${plural(hung.length, "connection")} of them got no answer: ` : "") +
+          "WinNAT does not loop such traffic back to a container on the same host on many Windows builds (NAT hairpin/loopback is unsupported), so such connections hang. Use the container's name or IP, or a service address, instead.",
+        count: e.hairpin.distinct, unit: "packets", subject: { ip, port: Number(port), container: maps[0]?.container }, evidence: ev,
         next: ["connect to the container by name/IP on the container network (docker network inspect)", "Get-NetNat | select Name, InternalIPInterfaceAddressPrefix"],
         first: e.hairpin.first, last: e.hairpin.last,
       });
@@ -514,6 +519,7 @@ function nat(g: Gathered, out: Out, host: HostInfo | null, label: (ip: string) =
 
 function ifName(g: Gathered, host: HostInfo | null, i: number): string {
   const n = g.ifNames.get(i);
+  if (i >= COMPONENT_BASE) return `${n ?? "component"} [component ${i - COMPONENT_BASE}]`;
   if (n) return `${n} (ifIndex ${i})`;
   const x = host?.inv.externalNics.find((e) => e.ifIndex === i) ?? host?.inv.hostVnics.find((e) => e.ifIndex === i);
   if (x) return `${"name" in x ? x.name : x.alias} (ifIndex ${i})`;
@@ -521,8 +527,8 @@ function ifName(g: Gathered, host: HostInfo | null, i: number): string {
 }
 
 function paths(g: Gathered, out: Out, host: HostInfo | null): void {
-  if (!g.sources.ndis) {
-    out.skip("asymmetric-path", "needs NDIS packet capture (netsh / NetEventSession) on the host NICs");
+  if (!g.sources.ndis && !g.paths.size) {
+    out.skip("asymmetric-path", "needs packets seen at the host's physical NICs (NDIS capture, or pktmon with its component table)");
     return;
   }
   out.ran.add("asymmetric-path");
@@ -538,7 +544,7 @@ function paths(g: Gathered, out: Out, host: HostInfo | null): void {
       title: `asymmetric path: ${s.text} goes out on ${ab}, comes back on ${ba}`,
       explanation: `The two directions of ${s.text} crossed different host interfaces (${ab} one way, ${ba} the other). Stateful parts of the path (WinNAT, VFP flow state, firewalls, load balancers) see only half of the conversation and may drop the replies; ` +
         "check the routes and which NIC owns the address the peer answers to.",
-      count: s.refs.total, unit: "packets", subject: { reason: s.text }, evidence: new EvidenceBuilder().refs(s.refs),
+      count: s.refs.distinct, unit: "packets", subject: { reason: s.text }, evidence: new EvidenceBuilder().refs(s.refs),
       next: ["Get-NetRoute -AddressFamily IPv4 | sort RouteMetric (which interface the default route uses)", "route print on the host and the container compartment"],
       first: s.refs.first, last: s.refs.last,
     });
@@ -554,13 +560,14 @@ function stale(g: Gathered, out: Out, host: HostInfo | null, idx: FlowIndex): vo
   void idx;
   for (const [ip, r] of g.stale) {
     const e = host.stale.get(ip)!;
-    const name = e.containerName ?? e.endpointName ?? e.endpointId ?? ip4Text(ip);
+    const raw = e.containerName ?? e.endpointName ?? e.endpointId ?? ip4Text(ip);
+    const name = /^[0-9a-f]{64}$/i.test(raw) ? raw.slice(0, 12) : raw;
     out.add({
       code: "stale-endpoint", severity: "error",
       title: `traffic to ${ip4Text(ip)}, whose endpoint (${name}) the host state says is gone`,
-      explanation: `${plural(r.total, "packet")} went to or from ${ip4Text(ip)}, but the HNS endpoint with that address is in state ${e.state}${e.containerName ? ` and its container ${e.containerName} is not running` : ""}. ` +
+      explanation: `${plural(r.distinct, "packet")} went to or from ${ip4Text(ip)}, but the HNS endpoint with that address is in state ${e.state}${e.containerName ? ` and its container ${e.containerName} is not running` : ""}. ` +
         "Something still uses the old address (a DNS record, a service/load-balancer backend, a client cache) or HNS left a stale endpoint behind after the container was removed.",
-      count: r.total, unit: "packets", subject: { ip: ip4Text(ip), container: e.containerName }, evidence: new EvidenceBuilder().refs(r),
+      count: r.distinct, unit: "packets", subject: { ip: ip4Text(ip), container: e.containerName }, evidence: new EvidenceBuilder().refs(r),
       next: ["Get-HnsEndpoint | ? IPAddress -eq '" + ip4Text(ip) + "' | fl ID, State, SharedContainers", "remove stale endpoints: Get-HnsEndpoint | ? State -eq 4 | Remove-HnsEndpoint (after checking)", "docker ps -a; check what still points at the address (DNS, service endpoints)"],
       first: r.first, last: r.last,
     });

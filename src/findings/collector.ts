@@ -9,7 +9,7 @@
  */
 import type { EtlRecord } from "../etl/mod.js";
 import type { TraceDecoder } from "../events/mod.js";
-import type { Dissection, PacketRecord, PacketReader } from "../packets/mod.js";
+import type { Dissection, PacketRecord, PacketReader, PktmonComponents } from "../packets/mod.js";
 import { Proto, NDISCAP_GUID, PKTMON_GUID } from "../packets/mod.js";
 import type { Inventory } from "../inventory/mod.js";
 import type { Journey } from "../journeys/mod.js";
@@ -27,7 +27,14 @@ import { buildFindings } from "./checks.js";
 export interface FindingsOptions {
   /** Host state: names, subnets, published ports, endpoint states. Without it the host-state checks are skipped. */
   readonly inventory?: Inventory | null;
+  /** The pktmon component table (PacketReader.components): which components are physical NICs. */
+  readonly components?: PktmonComponents | null;
 }
+
+/** pktmon component types of a host's own NICs (Miniport, NetVsc Miniport, NetCx). */
+const PHYSICAL_TYPES = new Set([2, 9, 14]);
+/** Interface ids in the path check: NDIS ifIndex as is, pktmon components above this. */
+export const COMPONENT_BASE = 1_000_000;
 
 /** A group of dropped packets: one reason at one place. */
 export interface DropGroup {
@@ -137,10 +144,27 @@ export class FindingsCollector {
   readonly host: HostInfo | null;
   private readonly k = new PacketKey();
   private readonly overlay: ReturnType<HostInfo["overlaySubnets"]>;
+  /** pktmon component id → 1 physical NIC, 2 other, 0 not looked up yet. */
+  private readonly physical = new Uint8Array(65536);
+  /** Set before the first packet when the capture is pktmon (diagnose() does). */
+  components: PktmonComponents | null;
+  private fresh = true;
 
   constructor(o: FindingsOptions = {}) {
     this.host = o.inventory ? new HostInfo(o.inventory) : null;
     this.overlay = this.host ? this.host.overlaySubnets() : [];
+    this.components = o.components ?? null;
+  }
+
+  private isPhysical(id: number): boolean {
+    let v = this.physical[id & 0xffff];
+    if (v === 0) {
+      const c = this.components?.get(id);
+      v = c && PHYSICAL_TYPES.has(c.type) ? 1 : 2;
+      if (c) this.physical[id & 0xffff] = v;
+      if (v === 1 && !this.g.ifNames.has(COMPONENT_BASE + id)) this.g.ifNames.set(COMPONENT_BASE + id, this.components!.label(id) ?? `component ${id}`);
+    }
+    return v === 1;
   }
 
   /** Every ETW record (a reader's onRecord hook): provider tallies for the capture-health checks. */
@@ -152,8 +176,13 @@ export class FindingsCollector {
     else if (id === WINNAT_GUID) this.g.winNatEvents++;
   }
 
-  /** Every packet sighting with its dissection (`d` may be reused after the call returns). */
-  packet(p: PacketRecord, d: Dissection): void {
+  /**
+   * Every packet sighting with its dissection (`d` may be reused after the call returns). `fresh`: whether this
+   * sighting is a packet not seen before (FlowTable.add's answer, when a FlowTable sees the same packets), so
+   * counts are of packets, not of sightings; true when unknown.
+   */
+  packet(p: PacketRecord, d: Dissection, fresh = true): void {
+    this.fresh = fresh;
     const g = this.g;
     g.packets++;
     const t = p.ticks;
@@ -176,7 +205,10 @@ export class FindingsCollector {
       default: break;
     }
     if (k.tunnel >= 0 && d.proto[k.tunnel] === Proto.Vxlan) this.vxlan(p, d, k);
-    if (p.source === "ndis" && k.family === 4 && (k.kind === Kind.Tcp || k.kind === Kind.Udp || k.kind === Kind.Echo) && k.tunnel < 0) this.path(p, k);
+    if (k.family === 4 && (k.kind === Kind.Tcp || k.kind === Kind.Udp || k.kind === Kind.Echo) && k.tunnel < 0) {
+      if (p.source === "ndis") this.path(p, k, p.ndis!.miniportIfIndex);
+      else if (p.pktmon && !p.pktmon.drop && this.components && this.isPhysical(p.pktmon.componentId)) this.path(p, k, COMPONENT_BASE + p.pktmon.componentId);
+    }
     if (this.host && k.family === 4 && k.ip >= 0) this.hostChecks(p, d, k);
   }
 
@@ -333,7 +365,7 @@ export class FindingsCollector {
     }
     if (!v6 && type === 3 && code === 4) e.mtu = d.u16(t + 6);
     else if (v6 && type === 2) e.mtu = d.u32(t + 4);
-    e.refs.add(p.number, p.ticks);
+    e.refs.add(p.number, p.ticks, this.fresh);
   }
 
   private arp(p: PacketRecord, d: Dissection): void {
@@ -364,7 +396,7 @@ export class FindingsCollector {
       v = { vni, refs: new Refs(), inner: new Set(), maxOuter: 0, maxInner: 0, big: new Refs() };
       this.g.vni.set(vni, v);
     }
-    v.refs.add(p.number, p.ticks);
+    v.refs.add(p.number, p.ticks, this.fresh);
     if (k.family === 4 && v.inner.size < 256) {
       v.inner.add(k.src[0]);
       v.inner.add(k.dst[0]);
@@ -374,14 +406,14 @@ export class FindingsCollector {
       const o = d.start[oip];
       const outer = d.proto[oip] === Proto.Ipv4 ? d.u16(o + 2) : d.u16(o + 4) + 40;
       if (outer > v.maxOuter) v.maxOuter = outer;
-      if (outer > 1500) v.big.add(p.number, p.ticks);
+      if (outer > 1500) v.big.add(p.number, p.ticks, this.fresh);
     }
     const i = d.start[k.ip];
     const inner = d.proto[k.ip] === Proto.Ipv4 ? d.u16(i + 2) : d.u16(i + 4) + 40;
     if (inner > v.maxInner) v.maxInner = inner;
   }
 
-  private path(p: PacketRecord, k: PacketKey): void {
+  private path(p: PacketRecord, k: PacketKey, iface: number): void {
     const key = `${k.words[0]}:${k.words[1]}:${k.words[5]}:${k.words[9]}`;
     let s = this.g.paths.get(key);
     if (!s) {
@@ -394,8 +426,8 @@ export class FindingsCollector {
       s = { ab: new Set(), ba: new Set(), refs: new Refs(), text: `${proto} ${addrText(4, [lo])}:${lp} ↔ ${addrText(4, [hi])}:${hp}` };
       this.g.paths.set(key, s);
     }
-    (k.reversed ? s.ba : s.ab).add(p.ndis!.miniportIfIndex);
-    s.refs.add(p.number, p.ticks);
+    (k.reversed ? s.ba : s.ab).add(iface);
+    s.refs.add(p.number, p.ticks, this.fresh);
   }
 
   private hostChecks(p: PacketRecord, d: Dissection, k: PacketKey): void {
@@ -408,7 +440,7 @@ export class FindingsCollector {
       if (hit >= 0) {
         let r = g.stale.get(hit);
         if (!r) g.stale.set(hit, (r = new Refs()));
-        r.add(p.number, p.ticks);
+        r.add(p.number, p.ticks, this.fresh);
       }
     }
     if (host.published.length && (k.kind === Kind.Tcp || k.kind === Kind.Udp)) {
@@ -420,9 +452,9 @@ export class FindingsCollector {
           if (g.inbound.size >= MAX_KEYS) return;
           g.inbound.set(key, (e = { refs: new Refs(), sources: new Set(), hairpin: new Refs() }));
         }
-        e.refs.add(p.number, p.ticks);
+        e.refs.add(p.number, p.ticks, this.fresh);
         if (e.sources.size < 64) e.sources.add(src);
-        if (host.local.has(src)) e.hairpin.add(p.number, p.ticks);
+        if (host.local.has(src)) e.hairpin.add(p.number, p.ticks, this.fresh);
       }
       for (const m of host.published) {
         if (m.proto === proto && m.internalIp === dst && m.internalPort === k.dport) {

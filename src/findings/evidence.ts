@@ -10,11 +10,14 @@ export const MAX_EVIDENCE = 25;
 export class Refs {
   readonly nums: number[] = [];
   total = 0;
+  /** Distinct packets among the sightings (as the flows stage counts them: FlowTable.add's answer). */
+  distinct = 0;
   first = -1;
   last = -1;
 
-  add(no: number, ticks: number): void {
+  add(no: number, ticks: number, fresh = true): void {
     this.total++;
+    if (fresh) this.distinct++;
     if (this.nums.length < MAX_EVIDENCE) this.nums.push(no);
     if (this.first < 0 || ticks < this.first) this.first = ticks;
     if (ticks > this.last) this.last = ticks;
@@ -23,12 +26,14 @@ export class Refs {
   /** Counts an occurrence that has no packet number (a VmSwitch drop event). */
   count(ticks: number): void {
     this.total++;
+    this.distinct++;
     if (this.first < 0 || ticks < this.first) this.first = ticks;
     if (ticks > this.last) this.last = ticks;
   }
 
   merge(o: Refs): void {
     this.total += o.total;
+    this.distinct += o.distinct;
     for (const n of o.nums) if (this.nums.length < MAX_EVIDENCE && !this.nums.includes(n)) this.nums.push(n);
     if (o.first >= 0 && (this.first < 0 || o.first < this.first)) this.first = o.first;
     if (o.last > this.last) this.last = o.last;

@@ -51,8 +51,7 @@ export function diagnose(input: string | Uint8Array, o: DiagnoseOptions = {}): D
     onPacket: (p) => {
       packets++;
       dis.run(d, p.bytes, p.originalLength, p.linkType);
-      table!.add(p, d);
-      col.packet(p, d);
+      col.packet(p, d, table!.add(p, d));
     },
     onRecord: (rec, dec) => {
       col.record(rec, dec);
@@ -64,6 +63,7 @@ export function diagnose(input: string | Uint8Array, o: DiagnoseOptions = {}): D
     },
     onProgress: o.onProgress ? (n) => o.onProgress!(n, jr.packets.decoder.reader.fileSize) : undefined,
   });
+  col.components = jr.packets.components;
   try {
     table = new FlowTable({ traceStart: jr.packets.decoder.clock.startTime });
     for (const s of early) table.addWinNatSession(s);

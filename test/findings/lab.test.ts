@@ -2,7 +2,7 @@
 // the right packets (checked by reading those packets back), and clean scenarios raise no alarm.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { loadScenario, runLab } from "../../src/lab/lab.js";
@@ -200,6 +200,113 @@ for (const flavor of ["netsh", "pktmon"] as const) {
     assert.match(f[0].explanation, /VLAN is not allowed on that port/);
   });
 }
+
+
+for (const flavor of ["netsh", "pktmon"] as const) {
+  test(`fault-wrong-vni (${flavor}): VXLAN with VNI 4096 on the VNI-4097 network`, () => {
+    const run = lab("fault-wrong-vni", flavor);
+    assert.deepEqual(codes(run.r).sort(), ["overlay-wrong-vni", "tcp-no-synack"]);
+    const f = only(run.r, "overlay-wrong-vni")[0];
+    assert.equal(f.severity, "critical");
+    assert.equal(f.title, "VXLAN packets for overlay vxlan0 carry VNI 4096, the network's VNI is 4097");
+    // Every evidence packet is VXLAN with VNI 4096 in the outer header.
+    eachEvidence(run, f, (x) => {
+      if (!x.protos.includes(Proto.Vxlan)) return false;
+      const v = 14 + 20 + 8;
+      return ((x.bytes[v + 4] << 16) | (x.bytes[v + 5] << 8) | x.bytes[v + 6]) === 4096;
+    });
+  });
+
+  test(`fault-nat-inbound (${flavor}): SYNs to the published port never reach web`, () => {
+    const run = lab("fault-nat-inbound", flavor);
+    assert.deepEqual(codes(run.r).sort(), ["nat-inbound-not-forwarded", "tcp-no-synack"]);
+    const f = only(run.r, "nat-inbound-not-forwarded")[0];
+    assert.equal(f.severity, "critical");
+    assert.equal(f.rank, 1);
+    assert.equal(f.title, "inbound TCP to published port 10.1.0.5:8080 never reached the container");
+    assert.equal(f.subject.container, "web");
+    assert.equal(f.count, 3, "the SYN and two retransmissions, each seen once at the NIC");
+    assert.match(f.explanation, /publishes as tcp 8080 → web \(172\.\d+\.\d+\.\d+\):80/);
+    eachEvidence(run, f, (x) => x.protos.includes(Proto.Tcp) && ipAt(x.bytes, 14 + 16) === "10.1.0.5" && u16(x.bytes, 14 + 20 + 2) === 8080 && (x.bytes[14 + 20 + 13] & 0x12) === 0x02);
+  });
+
+  test(`fault-hairpin (${flavor}): web2 → host:8080 is a hairpin that hangs; the outside client is fine`, () => {
+    const run = lab("fault-hairpin", flavor);
+    assert.deepEqual(codes(run.r).sort(), ["nat-hairpin", "tcp-no-synack"]);
+    const f = only(run.r, "nat-hairpin")[0];
+    assert.equal(f.severity, "error");
+    assert.match(f.explanation, /1 connection of them got no answer/);
+    assert.equal(f.evidence.flows.length, 1);
+    eachEvidence(run, f, (x) => x.protos.includes(Proto.Tcp) && u16(x.bytes, 14 + 20 + 2) === 8080);
+    assert.equal(only(run.r, "nat-inbound-not-forwarded").length, 0, "the outside client's request was forwarded");
+  });
+
+  test(`fault-stale-endpoint (${flavor}): traffic to db's Detached endpoint, dropped at the vSwitch`, () => {
+    const run = lab("fault-stale-endpoint", flavor);
+    assert.deepEqual(codes(run.r).sort(), ["drop", "stale-endpoint", "tcp-no-synack"]);
+    const f = only(run.r, "stale-endpoint")[0];
+    assert.equal(f.subject.ip, "172.26.32.3");
+    assert.match(f.explanation, /in state Detached/);
+    assert.equal(f.count, 4);
+    const d = only(run.r, "drop")[0];
+    assert.equal(d.subject.reason, "Invalid destination MAC");
+    assert.equal(d.count, 4);
+    assert.match(f.explanation, /dropped on this host .*Invalid destination MAC/);
+  });
+
+  test(`fault-tcp-reset (${flavor}): the refused TCP port and the UDP port unreachable`, () => {
+    const run = lab("fault-tcp-reset", flavor);
+    assert.deepEqual(codes(run.r).sort(), ["icmp-unreachable", "tcp-reset"]);
+    const rst = only(run.r, "tcp-reset")[0];
+    assert.equal(rst.title, "10.50.0.9:8443 refused 1 connection (RST)");
+    assert.equal(rst.severity, "error");
+    eachEvidence(run, rst, (x) => x.protos.includes(Proto.Tcp) && (x.bytes[14 + 20 + 13] & 0x04) !== 0);
+    const icmp = only(run.r, "icmp-unreachable")[0];
+    assert.equal(icmp.subject.reason, "port unreachable");
+    assert.equal(icmp.subject.port, 5353);
+    eachEvidence(run, icmp, (x) => x.protos.includes(Proto.Icmp) && x.bytes[14 + 20] === 3 && x.bytes[14 + 21] === 3);
+  });
+
+  test(`fault-asymmetric (${flavor}): out on one NIC, back on the other`, () => {
+    const run = lab("fault-asymmetric", flavor);
+    assert.deepEqual(codes(run.r), ["asymmetric-path"]);
+    const f = only(run.r, "asymmetric-path")[0];
+    assert.match(f.title, flavor === "netsh" ? /goes out on Ethernet \(ifIndex 4\), comes back on Ethernet 2 \(ifIndex 5\)/ : /goes out on Microsoft Hyper-V Network Adapter \(netvsc\.sys\) \[component \d+\], comes back on Microsoft Hyper-V Network Adapter #2/);
+    assert.match(f.title, /icmp 10\.0\.0\.4:\d+ ↔ 93\.184\.216\.34:\d+/);
+  });
+
+  test(`fault-capture-health (${flavor}): lost events from the header, truncated packets`, () => {
+    const run = lab("fault-capture-health", flavor);
+    assert.deepEqual(codes(run.r, "info").sort(), ["capture-lost-events", "capture-truncated"]);
+    const lost = only(run.r, "capture-lost-events")[0];
+    assert.match(lost.title, /^the capture lost events: 1234 events, 3 buffers/);
+    const t = only(run.r, "capture-truncated")[0];
+    assert.equal(t.count, 8);
+    assert.match(t.title, /^8 of \d+ packets captured truncated \(at most 128 bytes kept\)$/);
+    eachEvidence(run, t, (x) => x.bytes.length === 128 && x.p.originalLength === 1042);
+  });
+}
+
+test("fault-no-vmswitch (netsh): no VmSwitch provider, with the command that captures it", () => {
+  const run = lab("fault-no-vmswitch", "netsh");
+  const f = run.r.findings.findings;
+  assert.deepEqual(f.map((x) => x.code), ["capture-missing-provider"]);
+  assert.ok(f[0].next.some((n) => n.includes("scenario=Virtualization")));
+  assert.ok(f[0].next.some((n) => n.startsWith("or use pktmon") && n.includes("pktmon start --capture --comp all")));
+  assert.deepEqual(lab("fault-no-vmswitch", "pktmon").r.findings.findings, []);
+});
+
+test("every planted fault's expected findings appear (ground-truth.json faults)", () => {
+  for (const name of ["fault-acl", "fault-arp-no-reply", "fault-drop", "fault-mtu", "fault-no-dns", "fault-no-encap", "fault-wrong-vni", "fault-nat-inbound", "fault-hairpin", "fault-stale-endpoint", "fault-tcp-reset", "fault-asymmetric", "fault-capture-health"]) {
+    for (const flavor of ["netsh", "pktmon"] as const) {
+      const run = lab(name, flavor);
+      const truth = JSON.parse(readFileSync(join(dir, name, "ground-truth.json"), "utf8")) as { faults: { kind: string; expect: FindingCode[] }[] };
+      assert.ok(truth.faults.length > 0, name);
+      const got = new Set(codes(run.r, "info"));
+      for (const f of truth.faults) for (const c of f.expect) assert.ok(got.has(c), `${name} (${flavor}): fault ${f.kind} should give ${c}; got ${[...got].join(", ")}`);
+    }
+  }
+});
 
 test("findings are ranked by severity, then count, and numbered from 1", () => {
   const run = lab("fault-drop", "netsh");
