@@ -265,6 +265,8 @@ function tcp(g: Gathered, out: Out, flows: FlowsResult, label: (ip: string) => s
   out.ran.add("tcp-no-synack");
   out.ran.add("tcp-reset");
   interface G { dst: string; port: number; clients: Set<string>; n: number; e: EvidenceBuilder; first: number; last: number; refused: number }
+  const syns = g.syn.map();
+  const rsts = g.rst.map();
   const noAnswer = new Map<string, G>();
   const resets = new Map<string, G>();
   const bump = (map: Map<string, G>, ip: string, port: number, f: Flow): G => {
@@ -283,7 +285,7 @@ function tcp(g: Gathered, out: Out, flows: FlowsResult, label: (ip: string) => s
       const x = bump(noAnswer, f.b.ip, f.b.port, f);
       x.n++;
       x.clients.add(f.a.ip);
-      for (const k of synKeys(f)) x.e.refs(g.syn.get(k));
+      for (const k of synKeys(f)) x.e.refs(syns.get(k));
     } else if (t.state === "reset") {
       const by = t.resetBy === "b" ? f.b : f.a;
       const other = t.resetBy === "b" ? f.a : f.b;
@@ -291,7 +293,7 @@ function tcp(g: Gathered, out: Out, flows: FlowsResult, label: (ip: string) => s
       x.n++;
       x.clients.add(other.ip);
       if (!t.handshake.synAck && t.handshake.syn) x.refused++;
-      for (const k of synKeys(f)) x.e.refs(g.rst.get(k));
+      for (const k of synKeys(f)) x.e.refs(rsts.get(k));
     }
   }
   for (const x of noAnswer.values()) {
@@ -532,12 +534,7 @@ function paths(g: Gathered, out: Out, host: HostInfo | null): void {
     return;
   }
   out.ran.add("asymmetric-path");
-  for (const s of g.paths.values()) {
-    if (!s.ab.size || !s.ba.size) continue;
-    let shared = false;
-    for (const i of s.ab) if (s.ba.has(i)) shared = true;
-    if (shared) continue;
-    const ab = [...s.ab].map((i) => ifName(g, host, i)).join(", ");
+  for (const s of g.paths.asymmetric()) {    const ab = [...s.ab].map((i) => ifName(g, host, i)).join(", ");
     const ba = [...s.ba].map((i) => ifName(g, host, i)).join(", ");
     out.add({
       code: "asymmetric-path", severity: "warning",

@@ -17,7 +17,7 @@ import { VMSWITCH_GUID, dropReasonName } from "../journeys/mod.js";
 import type { FlowsResult } from "../flows/mod.js";
 import { WINNAT_GUID } from "../flows/mod.js";
 import type { Topology } from "../topology/mod.js";
-import { Kind, PacketKey, addrText, extractKey } from "../flows/key.js";
+import { FlowIndex, KEY_WORDS, Kind, PacketKey, addrText, extractKey, hashWords } from "../flows/key.js";
 import { Refs } from "./evidence.js";
 import { HostInfo } from "./hostinfo.js";
 import type { Subnet4 } from "./hostinfo.js";
@@ -89,11 +89,136 @@ export interface NoEncap {
 }
 
 export interface PathSeen {
-  /** Interfaces (NDIS ifIndex) each direction was seen on: A→B (the canonical low side first) and B→A. */
-  readonly ab: Set<number>;
-  readonly ba: Set<number>;
+  /** Interfaces each direction was seen on: A→B (the canonical low side first) and B→A (at most 4 each). */
+  readonly ab: number[];
+  readonly ba: number[];
   readonly refs: Refs;
-  text: string;
+  readonly text: string;
+}
+
+/**
+ * Which host interfaces (NDIS ifIndex / pktmon physical-NIC components) each direction of a conversation
+ * crossed, keyed by the flow key words in a FlowIndex: no string or object per packet.
+ */
+export class PathTable {
+  private readonly index = new FlowIndex();
+  /** Per path: 4 interface slots per direction (-1 empty), packets each way, first packet number each way. */
+  private ifs = new Int32Array(1024 * 8).fill(-1);
+  private counts = new Int32Array(1024 * 2);
+  private firstNo = new Int32Array(1024 * 2);
+  private lastTicks = new Float64Array(1024);
+  private firstTicks = new Float64Array(1024);
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  add(k: PacketKey, h: number, iface: number, no: number, ticks: number): void {
+    let i = this.index.find(k.words, h);
+    if (i < 0) {
+      if (this.index.size >= MAX_PATHS) return;
+      i = this.index.size;
+      this.index.insert(k.words, h, i);
+      if (i * 8 + 8 > this.ifs.length) this.grow();
+      this.firstTicks[i] = ticks;
+    }
+    const dir = k.reversed ? 1 : 0;
+    const base = i * 8 + dir * 4;
+    for (let j = 0; j < 4; j++) {
+      const v = this.ifs[base + j];
+      if (v === iface) break;
+      if (v === -1) {
+        this.ifs[base + j] = iface;
+        break;
+      }
+    }
+    if (this.counts[i * 2 + dir]++ === 0) this.firstNo[i * 2 + dir] = no;
+    this.lastTicks[i] = ticks;
+  }
+
+  private grow(): void {
+    const n = this.ifs.length * 2;
+    const a = new Int32Array(n).fill(-1);
+    a.set(this.ifs);
+    this.ifs = a;
+    const c = new Int32Array(this.counts.length * 2);
+    c.set(this.counts);
+    this.counts = c;
+    const f = new Int32Array(this.firstNo.length * 2);
+    f.set(this.firstNo);
+    this.firstNo = f;
+    const l = new Float64Array(this.lastTicks.length * 2);
+    l.set(this.lastTicks);
+    this.lastTicks = l;
+    const t = new Float64Array(this.firstTicks.length * 2);
+    t.set(this.firstTicks);
+    this.firstTicks = t;
+  }
+
+  /** The paths whose two directions share no interface (both directions seen). */
+  *asymmetric(): IterableIterator<PathSeen> {
+    const w = new Uint32Array(KEY_WORDS);
+    for (let i = 0; i < this.index.size; i++) {
+      if (!this.counts[i * 2] || !this.counts[i * 2 + 1]) continue;
+      const ab: number[] = [];
+      const ba: number[] = [];
+      for (let j = 0; j < 4; j++) {
+        if (this.ifs[i * 8 + j] >= 0) ab.push(this.ifs[i * 8 + j]);
+        if (this.ifs[i * 8 + 4 + j] >= 0) ba.push(this.ifs[i * 8 + 4 + j]);
+      }
+      if (ab.some((x) => ba.includes(x))) continue;
+      this.index.words(i, w);
+      const kind = w[0] & 0xff;
+      const proto = kind === Kind.Tcp ? "tcp" : kind === Kind.Udp ? "udp" : "icmp";
+      const lp = w[9] >>> 16;
+      const hp = w[9] & 0xffff;
+      const refs = new Refs();
+      refs.add(this.firstNo[i * 2], this.firstTicks[i]);
+      refs.add(this.firstNo[i * 2 + 1], this.lastTicks[i]);
+      refs.total = refs.distinct = this.counts[i * 2] + this.counts[i * 2 + 1];
+      yield { ab, ba, refs, text: `${proto} ${addrText(4, w, 1)}:${lp} ↔ ${addrText(4, w, 5)}:${hp}` };
+    }
+  }
+}
+
+/** Refs per directional flow key (a SYN's 5-tuple …), in a FlowIndex: no string per packet. */
+export class KeyedRefs {
+  private readonly index = new FlowIndex();
+  private readonly refs: Refs[] = [];
+  private readonly w = new Uint32Array(KEY_WORDS);
+
+  get size(): number {
+    return this.refs.length;
+  }
+
+  add(k: PacketKey, no: number, ticks: number, fresh: boolean): void {
+    const w = this.w;
+    w.set(k.words);
+    if (k.reversed) w[0] = (w[0] | 0x80000000) >>> 0;
+    const h = hashWords(w);
+    let i = this.index.find(w, h);
+    if (i < 0) {
+      if (this.refs.length >= MAX_KEYS) return;
+      i = this.refs.length;
+      this.index.insert(w, h, i);
+      this.refs.push(new Refs());
+    }
+    this.refs[i].add(no, ticks, fresh);
+  }
+
+  /** "src:sport>dst:dport" → refs, for the checks (made once, at the end). */
+  map(): Map<string, Refs> {
+    const m = new Map<string, Refs>();
+    const w = new Uint32Array(KEY_WORDS);
+    for (let i = 0; i < this.refs.length; i++) {
+      this.index.words(i, w);
+      const fam = (w[0] >>> 8) & 0xff;
+      const lo = `${addrText(fam, w, 1)}:${w[9] >>> 16}`;
+      const hi = `${addrText(fam, w, 5)}:${w[9] & 0xffff}`;
+      m.set(w[0] >>> 31 ? `${hi}>${lo}` : `${lo}>${hi}`, this.refs[i]);
+    }
+    return m;
+  }
 }
 
 /** What one pass gathered; the checks (checks.ts) read it. */
@@ -105,9 +230,9 @@ export class Gathered {
   readonly providers = new Map<string, number>();
   truncated = new Refs();
   maxCaptured = 0;
-  readonly syn = new Map<string, Refs>();
-  readonly synAck = new Map<string, Refs>();
-  readonly rst = new Map<string, Refs>();
+  readonly syn = new KeyedRefs();
+  readonly synAck = new KeyedRefs();
+  readonly rst = new KeyedRefs();
   readonly arpReq = new Map<string, Refs>();
   readonly dnsQuery = new Map<string, Refs>();
   readonly dnsResponse = new Map<string, Refs>();
@@ -118,7 +243,7 @@ export class Gathered {
   readonly pktmonDropSeen = new Set<string>();
   readonly vni = new Map<number, VniStats>();
   readonly noEncap = new Map<string, NoEncap>();
-  readonly paths = new Map<string, PathSeen>();
+  readonly paths = new PathTable();
   /** Packets to/from addresses of stale endpoints, by address. */
   readonly stale = new Map<number, Refs>();
   /** Packets to published ports on host addresses ("ip:port" of the host side), and from which sources. */
@@ -301,14 +426,7 @@ export class FindingsCollector {
     const ack = (flags & 0x10) !== 0;
     const rst = (flags & 0x04) !== 0;
     if (!syn && !rst) return;
-    const key = `${ipText(k, true)}:${k.sport}>${ipText(k, false)}:${k.dport}`;
-    const map = rst ? this.g.rst : ack ? this.g.synAck : this.g.syn;
-    let r = map.get(key);
-    if (!r) {
-      if (map.size >= MAX_KEYS) return;
-      map.set(key, (r = new Refs()));
-    }
-    r.add(p.number, p.ticks);
+    (rst ? this.g.rst : ack ? this.g.synAck : this.g.syn).add(k, p.number, p.ticks, this.fresh);
   }
 
   private dns(p: PacketRecord, d: Dissection, k: PacketKey): void {
@@ -414,20 +532,7 @@ export class FindingsCollector {
   }
 
   private path(p: PacketRecord, k: PacketKey, iface: number): void {
-    const key = `${k.words[0]}:${k.words[1]}:${k.words[5]}:${k.words[9]}`;
-    let s = this.g.paths.get(key);
-    if (!s) {
-      if (this.g.paths.size >= MAX_PATHS) return;
-      const lo = k.reversed ? k.dst[0] : k.src[0];
-      const hi = k.reversed ? k.src[0] : k.dst[0];
-      const lp = k.reversed ? k.dport : k.sport;
-      const hp = k.reversed ? k.sport : k.dport;
-      const proto = k.kind === Kind.Tcp ? "tcp" : k.kind === Kind.Udp ? "udp" : "icmp";
-      s = { ab: new Set(), ba: new Set(), refs: new Refs(), text: `${proto} ${addrText(4, [lo])}:${lp} ↔ ${addrText(4, [hi])}:${hp}` };
-      this.g.paths.set(key, s);
-    }
-    (k.reversed ? s.ba : s.ab).add(iface);
-    s.refs.add(p.number, p.ticks, this.fresh);
+    this.g.paths.add(k, hashWords(k.words), iface, p.number, p.ticks);
   }
 
   private hostChecks(p: PacketRecord, d: Dissection, k: PacketKey): void {
