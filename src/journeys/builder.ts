@@ -200,6 +200,7 @@ export class JourneyBuilder {
   private readonly adjacency: number;
   private readonly dropAdjacency: number;
   private readonly zeroWindow: number;
+  private sinceSweep = 0;
   private readonly summaries: boolean;
   private readonly match?: (p: PacketRecord) => boolean;
   private readonly clock: IsoClock | null;
@@ -273,8 +274,11 @@ export class JourneyBuilder {
         if (p && p.ticks < limit) this.resolvePending(c);
       }
     }
-    if (this.now >= this.nextSweep) {
+    // Also every 64k packets: when time stands still or runs back (a clock jump, concatenated captures), the
+    // time-driven sweep never comes and open journeys would pile up.
+    if (this.now >= this.nextSweep || ++this.sinceSweep >= 65536) {
       this.sweep(false);
+      this.sinceSweep = 0;
       this.nextSweep = this.now + (this.window >> 1 || 1);
     }
   }
