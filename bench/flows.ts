@@ -125,8 +125,7 @@ function measure(file: string, mode: Mode): Result {
     for (let i = 0; i < recs.length; i++) {
       const p = recs[i];
       dis.run(d, p.bytes, p.originalLength, p.linkType);
-      t2.add(p, d);
-      col.packet(p, d);
+      col.packet(p, d, t2.add(p, d), t2.lastKey);
     }
     const fr = col.finish({ flows: t2.finish() });
     all = Math.min(all, Number(process.hrtime.bigint() - t) / 1e9);

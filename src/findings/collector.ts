@@ -240,7 +240,6 @@ export class Gathered {
   readonly drops = new Map<string, DropGroup>();
   /** pktmon drop packet number → its group (to join journeys' drop hops to the same group). */
   readonly dropByPacket = new Map<number, DropGroup>();
-  readonly pktmonDropSeen = new Set<string>();
   readonly vni = new Map<number, VniStats>();
   readonly noEncap = new Map<string, NoEncap>();
   readonly paths = new PathTable();
@@ -274,6 +273,9 @@ export class FindingsCollector {
   /** Set before the first packet when the capture is pktmon (diagnose() does). */
   components: PktmonComponents | null;
   private fresh = true;
+  private lastDropGroup = "";
+  private lastDropNumber = -1;
+  private readonly pktmonGroups = new Map<number, DropGroup>();
 
   constructor(o: FindingsOptions = {}) {
     this.host = o.inventory ? new HostInfo(o.inventory) : null;
@@ -304,9 +306,10 @@ export class FindingsCollector {
   /**
    * Every packet sighting with its dissection (`d` may be reused after the call returns). `fresh`: whether this
    * sighting is a packet not seen before (FlowTable.add's answer, when a FlowTable sees the same packets), so
-   * counts are of packets, not of sightings; true when unknown.
+   * counts are of packets, not of sightings; true when unknown. `key`: FlowTable.lastKey after the same
+   * packet's add() (saves extracting it again; null = the packet has no flow key).
    */
-  packet(p: PacketRecord, d: Dissection, fresh = true): void {
+  packet(p: PacketRecord, d: Dissection, fresh = true, key?: PacketKey | null): void {
     this.fresh = fresh;
     const g = this.g;
     g.packets++;
@@ -320,11 +323,14 @@ export class FindingsCollector {
     if (p.ndis && p.ndis.ifName && !g.ifNames.has(p.ndis.miniportIfIndex)) g.ifNames.set(p.ndis.miniportIfIndex, p.ndis.ifName);
     if (p.pktmon && p.pktmon.drop) this.pktmonDrop(p, d);
 
-    const k = this.k;
-    if (!extractKey(d, k)) return;
+    let k = this.k;
+    if (key !== undefined) {
+      if (key === null) return;
+      k = key;
+    } else if (!extractKey(d, k)) return;
     switch (k.kind) {
       case Kind.Tcp: this.tcp(p, d, k); break;
-      case Kind.Udp: if (d.has(Proto.Dns)) this.dns(p, d, k); break;
+      case Kind.Udp: if ((k.sport === 53 || k.dport === 53) && d.has(Proto.Dns)) this.dns(p, d, k); break;
       case Kind.IcmpOther: this.icmp(p, d, k); break;
       case Kind.Arp: this.arp(p, d); break;
       default: break;
@@ -405,13 +411,19 @@ export class FindingsCollector {
   private pktmonDrop(p: PacketRecord, d: Dissection): void {
     const m = p.pktmon!;
     const g = this.g;
-    const name = m.dropReasonName && m.dropReasonName !== String(m.dropReason) ? m.dropReasonName : dropReasonName(m.dropReason);
-    const loc = m.componentName ? `${m.componentName} [component ${m.componentId}]` : `component ${m.componentId}`;
-    const grp = this.dropGroup(m.dropReason, name, loc);
+    const ck = m.dropReason * 65536 + (m.componentId & 0xffff);
+    let grp = this.pktmonGroups.get(ck);
+    if (!grp) {
+      const name = m.dropReasonName && m.dropReasonName !== String(m.dropReason) ? m.dropReasonName : dropReasonName(m.dropReason);
+      const loc = m.componentName ? `${m.componentName} [component ${m.componentId}]` : `component ${m.componentId}`;
+      grp = this.dropGroup(m.dropReason, name, loc);
+      this.pktmonGroups.set(ck, grp);
+    }
     grp.refs.add(p.number, p.ticks);
-    const id = `${m.groupId}/${m.pktNumber}`;
-    if (!g.pktmonDropSeen.has(id)) {
-      if (g.pktmonDropSeen.size < 200000) g.pktmonDropSeen.add(id);
+    // WFP reports one drop per filter layer, one after another: a packet counts once.
+    if (m.groupId !== this.lastDropGroup || m.pktNumber !== this.lastDropNumber) {
+      this.lastDropGroup = m.groupId;
+      this.lastDropNumber = m.pktNumber;
       grp.distinct++;
     }
     this.frameFacts(grp, d.bytes, p.originalLength);

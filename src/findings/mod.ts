@@ -51,7 +51,8 @@ export function diagnose(input: string | Uint8Array, o: DiagnoseOptions = {}): D
     onPacket: (p) => {
       packets++;
       dis.run(d, p.bytes, p.originalLength, p.linkType);
-      col.packet(p, d, table!.add(p, d));
+      const fresh = table!.add(p, d);
+      col.packet(p, d, fresh, table!.lastKey);
     },
     onRecord: (rec, dec) => {
       col.record(rec, dec);

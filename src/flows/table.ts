@@ -156,6 +156,12 @@ export class FlowTable {
   private readonly index = new FlowIndex();
   private readonly flows: FlowState[] = [];
   private readonly key = new PacketKey();
+  private keyed = false;
+
+  /** The key of the packet last given to add() (reused: read it before the next add), or null when it had none. */
+  get lastKey(): PacketKey | null {
+    return this.keyed ? this.key : null;
+  }
   private readonly key2 = new PacketKey();
   private readonly words = new Uint32Array(KEY_WORDS);
   /** The flow of the last lookup and its key words. */
@@ -200,6 +206,7 @@ export class FlowTable {
     if (this.firstTicks < 0) this.firstTicks = ticks;
     const k = this.key;
     const keyed = extractKey(d, k);
+    this.keyed = keyed;
     const m = p.pktmon;
     const byId = m !== undefined && m.appearance !== 0;
     const s = byId ? this.pktmonSeen : this.contentSeen;
