@@ -19,6 +19,7 @@ import type { FindingsResult } from "../findings/types.js";
 import type { FlowsResult } from "../flows/types.js";
 import type { Journey } from "../journeys/types.js";
 import type { Topology } from "../topology/types.js";
+import type { PacketRecord } from "../packets/frame.js";
 
 export interface LoadStatus {
   readonly state: "loading" | "ready" | "failed";
@@ -146,4 +147,31 @@ export interface ReportData {
   readonly findings: FindingsResult;
   readonly timeline: Timeline;
   readonly journeys: JourneyView[];
+  /**
+   * The packets, for in-browser filtering and detail (report.html: the whole ReportData is the JSON text of
+   * `<script type="application/json" id="wnv-data">`). Absent: the report has no packet table.
+   */
+  readonly packets?: EmbeddedPackets;
+}
+
+/**
+ * A PacketRecord without its bytes and ETW event reference: what the display filter (src/filter) and the
+ * detail view's metadata read. Same order as EmbeddedPackets.rows.
+ */
+export type EmbeddedRecord = Omit<PacketRecord, "bytes" | "event">;
+
+/**
+ * The packet table of a report: rows as /api/packets would page them, the records the browser's filter
+ * compiler needs, and every packet's captured bytes (base64 of the concatenation; packet i is
+ * bytes[offsets[i] .. offsets[i + 1]) after decoding). The browser dissects with src/packets/dissect and
+ * builds the detail tree with src/packets/tree.ts, as the server does.
+ */
+export interface EmbeddedPackets {
+  readonly rows: PacketRow[];
+  readonly records: EmbeddedRecord[];
+  readonly bytes: string;
+  /** rows.length + 1 offsets into the decoded bytes. */
+  readonly offsets: number[];
+  /** Packets in the capture (rows may hold only the first N: Overview.notes says so). */
+  readonly total: number;
 }
