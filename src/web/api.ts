@@ -77,6 +77,10 @@ export interface PacketPage {
   readonly matched: number;
   readonly offset: number;
   readonly rows: PacketRow[];
+  /** With `&find=NO`: row index of packet NO in the filtered list, -1 when it does not match. */
+  readonly found?: number;
+  /** Milliseconds the server spent filtering for this answer (0 when the last filter's matches were reused). */
+  readonly filterMs?: number;
 }
 
 /** 400 answer of /api/packets: the filter text, the column (0-based) of the problem and the message. */
@@ -126,8 +130,18 @@ export interface TopologyView {
       readonly driver?: string;
       /** Display filter that selects this node's packets (click → packets view), e.g. `ip.addr == 172.18.5.2`. */
       readonly filter?: string;
+      /** From src/topology/graph.ts: secondary lines (MAC, IP …), fill colour, column (0 containers … 3 host NICs), group (switch index, -1 host adapters), row. */
+      readonly details?: string[];
+      readonly color?: string;
+      readonly column?: number;
+      readonly group?: number;
+      readonly row?: number;
     }[];
     readonly edges: { readonly source: string; readonly target: string; readonly label?: string }[];
+    /** Switch boxes (id, label, details, colour, rows, switch node), legend (network → colour) and title, as src/topology/graph.ts lays them out. */
+    readonly groups?: { readonly id: string; readonly label: string; readonly details: string[]; readonly color: string; readonly rows: number; readonly node?: string }[];
+    readonly legend?: { readonly label: string; readonly color: string }[];
+    readonly title?: string;
   };
 }
 
