@@ -196,8 +196,8 @@ export class CaptureModel {
     this.path = path;
     this.name = o.name ?? basename(path);
     this.inventory = o.inventory ?? null;
-    this.fileBytes = statSync(path).size;
     const dec = new TraceDecoder(path);
+    this.fileBytes = statSync(path).size;
     this.findingsCol = new FindingsCollector({ inventory: this.inventory, traceStart: dec.clock.startTime });
     this.flowTable = new FlowTable({ traceStart: dec.clock.startTime });
     this.reader = new JourneyReader(dec, {
@@ -241,7 +241,7 @@ export class CaptureModel {
     } catch (e) {
       this.state = "failed";
       this.error = (e as Error).message;
-      this.reader.close();
+      this.close();
       throw e;
     }
   }
@@ -418,8 +418,8 @@ export class CaptureModel {
     if (info.eventsLost) this.notes.push(`the capture lost ${info.eventsLost} events (ETW buffers full)`);
     if (info.buffersLost) this.notes.push(`the capture lost ${info.buffersLost} buffers`);
     if (packets.stats.incompleteFrames) this.notes.push(`${packets.stats.incompleteFrames} NDIS frames were incomplete at the end of the capture`);
-    this.reader.close();
     this.state = "ready";
+    this.close();
   }
 
   private buildTimeline(): Timeline {
@@ -737,12 +737,15 @@ export class CaptureModel {
     };
   }
 
+  private closed = false;
+
   close(): void {
     if (this.state === "loading") {
       this.state = "failed";
       this.error = "closed";
     }
-    this.reader.close();
+    if (!this.closed) this.reader.close();
+    this.closed = true;
   }
 }
 
