@@ -138,6 +138,30 @@ class Interner {
   }
 }
 
+/**
+ * The journey builder's `where` and `names` objects: shared per place and enriched as the trace goes on (a later
+ * event names a port seen earlier), so they are kept by identity and read when a journey is shown. Should a
+ * builder ever make one per hop, past LIMIT they are kept as JSON snapshots instead (bounded memory).
+ */
+class Places {
+  private static readonly LIMIT = 65536;
+  private readonly ids = new Map<object, number>();
+  private readonly objs: unknown[] = [];
+  private readonly snap = new Interner();
+  id(o: object): number {
+    let i = this.ids.get(o);
+    if (i !== undefined) return i;
+    if (this.objs.length >= Places.LIMIT) return -1 - this.snap.id(JSON.stringify(o));
+    i = this.objs.length;
+    this.objs.push(o);
+    this.ids.set(o, i);
+    return i;
+  }
+  get(i: number): unknown {
+    return i >= 0 ? this.objs[i] : this.snap.json(-1 - i);
+  }
+}
+
 /** A stored hop: [shape, parent, ticks, latencyTicks, cpu, packet (0 none), nbl, pktmon group, pktNumber, appearance, frame length, link type, frame hex when no packet]. */
 type StoredHop = [number, number, number, number, number, number, string, string, number, number, number, number, string];
 /** A stored journey: [id, flavor, key, nbls, summary, protocol, src, dst, startTicks, endTicks, fate shape, rewrites shape, matched, hops]. */
@@ -165,6 +189,7 @@ export class CaptureModel {
   private readonly templateIds = new Map<string, number>();
   private readonly strings = new Interner();
   private readonly shapes = new Interner();
+  private readonly places = new Places();
   private readonly groups = new Interner();
   private readonly journeys: string[] = [""];
   private readonly dis: Dissecter = newDissecter();
@@ -377,7 +402,7 @@ export class CaptureModel {
     const c = this.cols;
     const hops: StoredHop[] = j.hops.map((h) => {
       const shape = this.shapes.id(JSON.stringify({
-        kind: h.kind, where: h.where, names: h.names, eventIds: h.eventIds, vlan: h.vlan, changes: h.changes, drop: h.drop, delivered: h.delivered,
+        kind: h.kind, w: this.places.id(h.where), n: h.names ? this.places.id(h.names) : null, eventIds: h.eventIds, vlan: h.vlan, changes: h.changes, drop: h.drop, delivered: h.delivered,
       }));
       const no = h.packet ?? 0;
       if (no > 0 && no <= c.n) {
@@ -650,8 +675,8 @@ export class CaptureModel {
           }
         }
         return {
-          index, parent, kind: sh.kind, ticks, time: this.clock.iso(ticks), latencyTicks, cpu, where: sh.where,
-          ...(sh.names ? { names: sh.names } : {}), eventIds: sh.eventIds,
+          index, parent, kind: sh.kind, ticks, time: this.clock.iso(ticks), latencyTicks, cpu, where: this.places.get(sh.w as number),
+          ...(typeof sh.n === "number" ? { names: this.places.get(sh.n) } : {}), eventIds: sh.eventIds,
           ...(group ? { pktmon: { groupId: group, pktNumber, appearance } } : {}),
           ...(nbl ? { nbl } : {}), ...(no ? { packet: no } : {}), ...(sh.vlan !== undefined ? { vlan: sh.vlan } : {}),
           ...(frame ? { frame } : {}), changes: sh.changes ?? [], ...(sh.drop ? { drop: sh.drop } : {}), ...(sh.delivered !== undefined ? { delivered: sh.delivered } : {}),
