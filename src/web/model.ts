@@ -31,7 +31,7 @@ import type { Dissecter } from "../packets/mod.js";
 import { describeInterface } from "../export/mod.js";
 import type { Topology } from "../topology/mod.js";
 import { TopologyCollector, buildTopology, finishTopology, topologyGraph } from "../topology/mod.js";
-import { FindingsCollector } from "./findings-stub.js";
+import { FindingsCollector } from "../findings/mod.js";
 import type {
   EmbeddedPackets, EmbeddedRecord, JourneyView, LoadStatus, Overview, PacketDetail, PacketPage, PacketRow, ReportData, Timeline, TopologyView,
 } from "./api.js";
@@ -223,7 +223,7 @@ export class CaptureModel {
     this.inventory = o.inventory ?? null;
     const dec = new TraceDecoder(path);
     this.fileBytes = statSync(path).size;
-    this.findingsCol = new FindingsCollector({ inventory: this.inventory, traceStart: dec.clock.startTime });
+    this.findingsCol = new FindingsCollector({ inventory: this.inventory });
     this.flowTable = new FlowTable({ traceStart: dec.clock.startTime });
     this.reader = new JourneyReader(dec, {
       inventory: this.inventory,

@@ -171,3 +171,32 @@ test("report data: the first N packets with their records and bytes, the journey
 test("an unreadable file is a WnvError (exit code 2), not an internal error", () => {
   assert.throws(() => new CaptureModel("/nonexistent/x.etl"), (e: unknown) => (e as { exitCode?: number }).exitCode === 2);
 });
+
+test("findings: the model's one pass finds what `wnvtrace diagnose` finds (lab fault-drop), evidence pointing at real packets", async () => {
+  const { diagnose } = await import("../../src/findings/mod.js");
+  const { loadScenario, runLab } = await import("../../src/lab/lab.js");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(join(tmpdir(), "wnvtrace-web-fault-"));
+  try {
+    runLab(loadScenario("fault-drop"), { outDir: dir, flavor: "both" });
+    const inv = readInventory(join(dir, "host"));
+    for (const flavor of ["netsh", "pktmon"]) {
+      const file = join(dir, `fault-drop.${flavor}.etl`);
+      const want = diagnose(file, { inventory: inv }).findings;
+      const m = new CaptureModel(file, { inventory: inv }).loadSync();
+      const got = m.findings();
+      assert.deepEqual(got, want, flavor);
+      assert.ok(got.findings.length > 0, `${flavor}: fault-drop has findings`);
+      assert.deepEqual(m.overview().findings, want.summary);
+      for (const f of got.findings) {
+        for (const no of f.evidence.packets) assert.ok(m.detail(no), `${flavor}: evidence packet ${no} exists`);
+        for (const id of f.evidence.journeys) assert.ok(m.journey(id), `${flavor}: evidence journey ${id} exists`);
+      }
+      m.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
