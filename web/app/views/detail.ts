@@ -101,9 +101,11 @@ export class DetailPane {
           e.stopPropagation();
           li.classList.toggle("closed");
         });
-        row.addEventListener("dblclick", () => li.classList.toggle("closed"));
       }
-      row.addEventListener("click", () => this.selectNode(row, n));
+      row.addEventListener("click", () => {
+        li.classList.remove("closed");
+        this.selectNode(row, n);
+      });
       return li;
     };
     for (const n of roots) this.tree.append(build(n, 0));

@@ -28,7 +28,7 @@ const LINE = 15;
 const KIND_ORDER: Record<string, number> = { container: 0, vm: 0, switch: 1, vfp: 1, "host-vnic": 2, nic: 3, "external-nic": 3, component: 4 };
 const KIND_TEXT: Record<string, string> = {
   "switch-in": "entered the vSwitch", "switch-out": "left the vSwitch", vfp: "VFP", "nic-send": "sent on NIC", "nic-recv": "received on NIC",
-  component: "component", drop: "dropped",
+  component: "component", drop: "dropped at",
 };
 
 function us(ticks: number): string {
@@ -195,7 +195,7 @@ export class JourneyView_ implements View {
     const noteX = lanesW + 8;
     const fateY = y + 10;
     const height = fateY + 40;
-    const noteW = Math.max(420, ...notes.flatMap((n) => n.lines.map((l) => l.text.length * 6.6)));
+    const noteW = Math.max(420, ...notes.flatMap((n) => n.lines.map((l) => l.text.length * (l.cls === "jn-meta" || l.cls === "jn-rw" ? 7.2 : 7.8))));
     const width = noteX + noteW;
 
     const svg = s("svg", { class: "journey-svg", testid: "journey-diagram", width, height, viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `Journey ${j.id}: ${j.summary}` });

@@ -142,7 +142,7 @@ export class TopologyView_ implements View {
           xy.set(n.id, { x: colX(n.column!), y: y + r * (NODE_H + ROW_GAP) });
         }
         y += (rows + (hasHeader ? 1 : 0)) * (NODE_H + ROW_GAP);
-        boxes.push({ x: 8, y: top, w: ncols * (NODE_W + COL_GAP) - COL_GAP + 24, h: y - top + 2, label: gid < 0 ? "Host adapters" : info ? [info.label, ...info.details].join(" · ") : `group ${gid}`, color: info?.color ?? members[0]?.color ?? "var(--neutral)" });
+        boxes.push({ x: 8, y: top, w: ncols * (NODE_W + COL_GAP) - COL_GAP + 24, h: y - top + 2, label: gid < 0 ? "Host adapters" : info ? [info.label, ...info.details].join(" · ") : `group ${gid}`, color: members.find((n) => n.network)?.network ? colors.get(members.find((n) => n.network)!.network!) : "var(--neutral)" });
         y += 16;
       }
       width = 40 + ncols * (NODE_W + COL_GAP) - COL_GAP;
@@ -184,7 +184,7 @@ export class TopologyView_ implements View {
     }
     for (const n of nodes) {
       const p = xy.get(n.id)!;
-      const fill = n.color ?? (n.network ? colors.get(n.network, n.driver) : "var(--neutral)");
+      const fill = n.network ? colors.get(n.network, n.driver) : "var(--neutral)";
       const g = s("g", { class: `topo-node kind-${n.kind}${n.filter ? " link" : ""}`, testid: "topo-node", "data-id": n.id, "data-kind": n.kind, transform: `translate(${p.x},${p.y})`, tabindex: n.filter ? 0 : null, role: n.filter ? "button" : null });
       const inner = s("g", { testid: "topology-node", "data-id": n.id, "data-kind": n.kind });
       g.append(inner);
@@ -205,7 +205,7 @@ export class TopologyView_ implements View {
       svg.append(g);
     }
     const legend = h("div", { class: "legend", testid: "topo-legend" },
-      (t.graph.legend ?? colors.entries().map(([net, c]) => {
+      (colors.entries().map(([net, c]) => {
         const drv = nodes.find((n) => n.network === net && n.driver)?.driver;
         return { label: net + (drv ? ` (${drv})` : ""), color: c };
       })).map((x) => h("span", { class: "legend-item" }, h("i", { style: `background:${x.color}` }), x.label)));
