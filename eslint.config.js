@@ -26,7 +26,7 @@ export default tseslint.config(
   },
   {
     files: ["web/dev/**/*.mjs"],
-    languageOptions: { globals: { Buffer: "readonly", setTimeout: "readonly", location: "readonly" } },
+    languageOptions: { globals: { Buffer: "readonly", setTimeout: "readonly", location: "readonly", document: "readonly", window: "readonly" } },
     rules: { "@typescript-eslint/no-unused-vars": ["error", { varsIgnorePattern: "^_" }] },
   },
 );

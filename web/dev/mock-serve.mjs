@@ -9,7 +9,7 @@ const [fixture, port = "8765", n = "1000000"] = process.argv.slice(2);
 const data = JSON.parse(readFileSync(fixture, "utf8"));
 const ROWS = Number(n);
 const started = Date.now();
-const LOAD_MS = 1500;
+const LOAD_MS = Number(process.env.WNV_LOAD_MS ?? 1500);
 const tpl = readFileSync("dist/web/index.html", "utf8")
   .replace("<!--WNV:CSS-->", '<link rel="stylesheet" href="app/app.css">').replace("<!--WNV:DATA-->", "")
   .replace("<!--WNV:JS-->", '<script src="app/app.js"></script>');

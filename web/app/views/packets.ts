@@ -8,7 +8,7 @@ import { errText } from "../app.js";
 import { h, clear, num, rafThrottle, secs } from "../dom.js";
 import { FilterFailure } from "../data/source.js";
 import type { HashState } from "../router.js";
-import { update } from "../router.js";
+import { current, update } from "../router.js";
 import { DetailPane } from "./detail.js";
 
 const ROW_H = 22;
@@ -99,7 +99,8 @@ export class PacketsView implements View {
 
   private submit(): void {
     const f = this.input.value.trim();
-    if (f === (this.filter ?? "") ) {
+    // The hash holds the filter asked for (even a bad one): re-apply when it is already there, else navigate.
+    if (f === current().filter) {
       void this.apply(f, true);
       return;
     }
@@ -116,6 +117,9 @@ export class PacketsView implements View {
     }
     if (this.filter !== s.filter) {
       this.applying = this.apply(s.filter, false);
+    } else if (!this.errBox.hidden) {
+      // Back to the filter that is applied (after a bad one): the table already shows it.
+      this.setError(null);
     }
     void this.afterApply(s.packet);
   }

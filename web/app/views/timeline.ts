@@ -95,11 +95,12 @@ export class TimelineView implements View {
       const i = binAt(ev);
       cursor.setAttribute("x", String(LABEL_W + i * bw));
       cursor.setAttribute("visibility", "visible");
+      hit.style.cursor = totals[i] ? "pointer" : "crosshair";
       clear(tip);
       const a = i * t.binSeconds;
       tip.append(h("div", { class: "tip-h" }, `${a.toFixed(3)} – ${(a + t.binSeconds).toFixed(3)} s · ${num(totals[i] ?? 0)} packets`));
       for (const x of series) if (x.counts[i]) tip.append(h("div", null, h("i", { style: `background:${colors.get(x.where)}` }), `${x.where}: ${num(x.counts[i])}`));
-      tip.append(h("div", { class: "muted small" }, "click: these packets"));
+      tip.append(h("div", { class: "muted small" }, totals[i] ? "click: these packets" : "no packets in this bin"));
       tip.hidden = false;
       const wr = wrap.getBoundingClientRect();
       tip.style.left = `${Math.min(ev.clientX - wr.left + 14, wr.width - 260)}px`;
@@ -111,6 +112,7 @@ export class TimelineView implements View {
     });
     hit.addEventListener("click", (ev) => {
       const i = binAt(ev);
+      if (!totals[i]) return;
       const a = t0 + i * t.binSeconds;
       const b = a + t.binSeconds;
       update({ view: "packets", filter: `frame.time_relative >= ${a.toFixed(7)} && frame.time_relative < ${b.toFixed(7)}`, packet: undefined });
