@@ -164,8 +164,49 @@ class Places {
 
 /** A stored hop: [shape, parent, ticks, latencyTicks, cpu, packet (0 none), nbl, pktmon group, pktNumber, appearance, frame length, link type, frame hex when no packet]. */
 type StoredHop = [number, number, number, number, number, number, string, string, number, number, number, number, string];
-/** A stored journey: [id, flavor, key, nbls, summary, protocol, src, dst, startTicks, endTicks, fate shape, rewrites shape, matched, hops]. */
-type StoredJourney = [number, string, string, string[] | 0, string, string, string, string, number, number, number, number, number, StoredHop[]];
+/** A stored journey: [id, flavor, key, nbls, summary, protocol, src, dst, startTicks, endTicks, fate, rewrites, matched, hops]. */
+type StoredJourney = [number, string, string, string[] | 0, string, string, string, string, number, number, Journey["fate"], Journey["rewrites"], number, StoredHop[]];
+
+/**
+ * Texts by id (1-based, any order) kept as UTF-8 in 4 MiB slabs: no string per journey on the JS heap (and
+ * journeys' "→" would make every string two bytes a character).
+ */
+class TextStore {
+  private static readonly SLAB = 4 * 1024 * 1024;
+  private readonly slabs: Buffer[] = [];
+  private used = TextStore.SLAB;
+  private at = new Float64Array(1024);
+  private len = new Uint32Array(1024);
+  count = 0;
+  add(id: number, text: string): void {
+    const n = Buffer.byteLength(text);
+    if (this.used + n > TextStore.SLAB) {
+      this.slabs.push(Buffer.allocUnsafe(Math.max(TextStore.SLAB, n)));
+      this.used = 0;
+    }
+    const k = this.slabs.length - 1;
+    this.slabs[k].write(text, this.used);
+    while (id >= this.at.length) {
+      const a = new Float64Array(this.at.length * 2);
+      a.set(this.at);
+      this.at = a;
+      const l = new Uint32Array(this.len.length * 2);
+      l.set(this.len);
+      this.len = l;
+    }
+    this.at[id] = k * TextStore.SLAB + this.used + 1;
+    this.len[id] = n;
+    this.used += n;
+    this.count = Math.max(this.count, id);
+  }
+  get(id: number): string | undefined {
+    if (!(id >= 1 && id < this.at.length) || this.at[id] === 0) return undefined;
+    const o = this.at[id] - 1;
+    const k = Math.floor(o / TextStore.SLAB);
+    const s = o - k * TextStore.SLAB;
+    return this.slabs[k].toString("utf8", s, s + this.len[id]);
+  }
+}
 
 const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
@@ -179,7 +220,8 @@ export class CaptureModel {
   readonly name: string;
   readonly fileBytes: number;
   private readonly inventory: Inventory | null;
-  private readonly reader: JourneyReader;
+  /** Loading-time state, released once the capture is loaded. */
+  private reader: JourneyReader | null;
   private readonly dec: TraceDecoder;
   private readonly clock: IsoClock;
   private readonly cols = new Cols();
@@ -191,14 +233,15 @@ export class CaptureModel {
   private readonly shapes = new Interner();
   private readonly places = new Places();
   private readonly groups = new Interner();
-  private readonly journeys: string[] = [""];
+  private readonly journeys = new TextStore();
+  private readonly quickShapes = new Map<string, number>();
   private readonly dis: Dissecter = newDissecter();
   private readonly byProto: readonly (Dissector | undefined)[];
   private readonly d = new Dissection();
   private readonly d2 = new Dissection();
-  private readonly flowTable: FlowTable;
-  private readonly topo = new TopologyCollector();
-  private readonly findingsCol: FindingsCollector;
+  private flowTable: FlowTable | null;
+  private topo: TopologyCollector | null = new TopologyCollector();
+  private findingsCol: FindingsCollector | null;
   private readonly providers = new Map<string, { name: string; guid: string; events: number }>();
   private events = 0;
   private firstTicks = Infinity;
@@ -254,7 +297,7 @@ export class CaptureModel {
     try {
       for (;;) {
         for (let k = 0; k < 256; k++) {
-          const j = this.reader.next();
+          const j = this.reader!.next();
           if (!j) {
             this.finish();
             return true;
@@ -296,11 +339,11 @@ export class CaptureModel {
     let pr = this.providers.get(rec.providerId);
     if (!pr) this.providers.set(rec.providerId, (pr = { name: dec.providerName(rec), guid: rec.providerId, events: 0 }));
     pr.events++;
-    this.topo.record(rec, dec);
-    this.findingsCol.record(rec, dec);
+    this.topo!.record(rec, dec);
+    this.findingsCol!.record(rec, dec);
     if (rec.providerId === WINNAT_GUID) {
       const s = winNatSessionOf(rec, dec);
-      if (s) this.flowTable.addWinNatSession(s);
+      if (s) this.flowTable!.addWinNatSession(s);
     }
   }
 
@@ -326,7 +369,7 @@ export class CaptureModel {
     } else key = head;
     let id = this.templateIds.get(key);
     if (id !== undefined) return id;
-    const comps = this.reader.packets.components;
+    const comps = this.reader!.packets.components;
     const ifName = describeInterface(p, comps).name;
     const dir = dirOf(p);
     let where: string;
@@ -390,20 +433,26 @@ export class CaptureModel {
     c.n = i + 1;
     const d = this.d;
     this.dis.run(d, b, p.originalLength, p.linkType);
-    this.flowTable.add(p, d);
-    this.topo.packet(p);
-    this.findingsCol.packet(p, d);
+    this.flowTable!.add(p, d);
+    this.topo!.packet(p);
+    this.findingsCol!.packet(p, d);
   }
 
   private onJourney(j: Journey): void {
-    this.findingsCol.journey(j);
+    this.findingsCol!.journey(j);
     this.journeyCount++;
     if (j.fate.kind === "dropped") this.dropped++;
     const c = this.cols;
     const hops: StoredHop[] = j.hops.map((h) => {
-      const shape = this.shapes.id(JSON.stringify({
-        kind: h.kind, w: this.places.id(h.where), n: h.names ? this.places.id(h.names) : null, eventIds: h.eventIds, vlan: h.vlan, changes: h.changes, drop: h.drop, delivered: h.delivered,
-      }));
+      const w = this.places.id(h.where);
+      const n = h.names ? this.places.id(h.names) : null;
+      // Most hops change nothing and drop nothing: a short key finds their shape without JSON.
+      const quick = h.changes.length === 0 && !h.drop ? `${h.kind}|${w}|${n}|${h.eventIds.join(",")}|${h.vlan}|${h.delivered}` : null;
+      let shape = quick === null ? undefined : this.quickShapes.get(quick);
+      if (shape === undefined) {
+        shape = this.shapes.id(JSON.stringify({ kind: h.kind, w, n, eventIds: h.eventIds, vlan: h.vlan, changes: h.changes, drop: h.drop, delivered: h.delivered }));
+        if (quick !== null) this.quickShapes.set(quick, shape);
+      }
       const no = h.packet ?? 0;
       if (no > 0 && no <= c.n) {
         c.journey[no - 1] = j.id;
@@ -416,18 +465,17 @@ export class CaptureModel {
       return [shape, h.parent, h.ticks, h.latencyTicks, h.cpu, no, h.nbl ?? "", h.pktmon?.groupId ?? "", h.pktmon?.pktNumber ?? 0, h.pktmon?.appearance ?? 0,
         f ? f.length : -1, f ? f.linkType : 0, f && !(no > 0 && no <= c.n) ? hexOf(f.bytes) : ""];
     });
-    const s: StoredJourney = [j.id, j.flavor, j.key, j.nbls ?? 0, j.summary, j.protocol, j.src, j.dst, j.startTicks, j.endTicks,
-      this.shapes.id(JSON.stringify(j.fate)), this.shapes.id(JSON.stringify(j.rewrites)), j.matched ? 1 : 0, hops];
-    this.journeys[j.id] = JSON.stringify(s);
+    const s: StoredJourney = [j.id, j.flavor, j.key, j.nbls ?? 0, j.summary, j.protocol, j.src, j.dst, j.startTicks, j.endTicks, j.fate, j.rewrites, j.matched ? 1 : 0, hops];
+    this.journeys.add(j.id, JSON.stringify(s));
   }
 
   private finish(): void {
-    const packets = this.reader.packets;
-    const flows = this.flowTable.finish();
+    const packets = this.reader!.packets;
+    const flows = this.flowTable!.finish();
     if (this.inventory) labelEndpoints(flows, new InventoryLookup(this.inventory));
     this.flowsResult = flows;
     const etl = this.dec.reader;
-    let t: Topology = buildTopology(this.topo, packets.components, this.name);
+    let t: Topology = buildTopology(this.topo!, packets.components, this.name);
     const problems = new Map<string, number>();
     for (const d of etl.diagnostics) problems.set(d.kind, (problems.get(d.kind) ?? 0) + 1);
     if (problems.size) {
@@ -437,7 +485,7 @@ export class CaptureModel {
     }
     t = finishTopology(t, this.inventory ?? undefined);
     this.topologyView = topologyViewOf(t);
-    this.findingsResult = this.findingsCol.finish({ flows, reader: packets, topology: t });
+    this.findingsResult = this.findingsCol!.finish({ flows, reader: packets, topology: t });
     this.timelineResult = this.buildTimeline();
     const info = this.dec.info;
     if (info.eventsLost) this.notes.push(`the capture lost ${info.eventsLost} events (ETW buffers full)`);
@@ -647,12 +695,12 @@ export class CaptureModel {
   // ---- journeys, topology, flows, findings, timeline, overview ------------------------------------------
 
   get journeyIds(): number {
-    return this.journeys.length - 1;
+    return this.journeys.count;
   }
 
   /** Journey `id` as the UI shows it (frames as hex, hop times as ISO). `hexFor(no)` false: leave the hex empty. */
   journey(id: number, hexFor: (no: number) => boolean = () => true): JourneyView | null {
-    const text = Number.isInteger(id) && id > 0 ? this.journeys[id] : undefined;
+    const text = Number.isInteger(id) && id > 0 ? this.journeys.get(id) : undefined;
     if (!text) return null;
     const s = JSON.parse(text) as StoredJourney;
     const [jid, flavor, key, nbls, summary, protocol, src, dst, startTicks, endTicks, fate, rewrites, matched, hops] = s;
@@ -682,7 +730,7 @@ export class CaptureModel {
           ...(frame ? { frame } : {}), changes: sh.changes ?? [], ...(sh.drop ? { drop: sh.drop } : {}), ...(sh.delivered !== undefined ? { delivered: sh.delivered } : {}),
         };
       }),
-      fate: this.shapes.json(fate), rewrites: this.shapes.json(rewrites), ...(matched ? { matched: true } : {}),
+      fate, rewrites, ...(matched ? { matched: true } : {}),
     };
     return view as unknown as JourneyView;
   }
@@ -769,8 +817,14 @@ export class CaptureModel {
       this.state = "failed";
       this.error = "closed";
     }
-    if (!this.closed) this.reader.close();
+    if (!this.closed) this.reader?.close();
     this.closed = true;
+    // Loaded, failed or closed: the collectors and the reader's state are no longer needed.
+    this.reader = null;
+    this.flowTable = null;
+    this.topo = null;
+    this.findingsCol = null;
+    this.quickShapes.clear();
   }
 }
 
