@@ -102,6 +102,13 @@ export class FlowsView implements View {
     const key: Record<SortKey, (f: Flow) => number> = { id: (f) => f.id, bytes: (f) => f.bytes, packets: (f) => f.packets, start: (f) => f.relStart, duration: (f) => f.duration };
     const k = key[this.sort];
     flows = [...flows].sort((a, b) => (this.desc ? k(b) - k(a) : k(a) - k(b)) || a.id - b.id);
+    // A DOM row per flow: cap what is drawn (search narrows it; the highlighted flow is always drawn).
+    const LIMIT = 2000;
+    const shown = flows.length > LIMIT ? flows.slice(0, LIMIT) : flows;
+    if (this.highlight !== undefined && flows.length > LIMIT && !shown.some((f) => f.id === this.highlight)) {
+      const hf = flows.find((f) => f.id === this.highlight);
+      if (hf) shown.unshift(hf);
+    }
     const count = this.el.querySelector<HTMLElement>("[data-testid=flow-count]")!;
     count.textContent = `${num(flows.length)} of ${num(d.flows.length)} flows · ${num(d.stats.packets)} packets counted once (${num(d.stats.repeatSightings)} repeat sightings) · ${num(d.stats.dnsTransactions)} DNS transactions`;
     const th = (label: string, sk?: SortKey, cls = ""): HTMLElement => {
@@ -111,7 +118,7 @@ export class FlowsView implements View {
     };
     const table = h("table", { class: "grid flows", testid: "flows-table" },
       h("thead", null, h("tr", null, th("#", "id", "num"), th("Proto"), th("A"), th("B"), th("Packets", "packets", "num"), th("Bytes", "bytes", "num"), th("Start", "start", "num"), th("Duration", "duration", "num"), th("A→B / B→A", undefined, "num"), th("State"), th("NAT (inside ↔ outside)"))),
-      h("tbody", null, flows.map((f) => {
+      h("tbody", null, shown.map((f) => {
         const tr = h("tr", { class: `flow-row${f.id === this.highlight ? " sel" : ""}${f.drops || f.tcp?.state === "reset" || f.echo?.unanswered || f.arp?.unanswered ? " warn" : ""}`, testid: "flow-row", "data-id": f.id, title: `Click: packets of flow ${f.id}` },
           h("td", { class: "num" }, f.id),
           h("td", null, h("span", { class: `proto p-${f.protocol}` }, f.protocol.toUpperCase())),
@@ -129,6 +136,7 @@ export class FlowsView implements View {
         return tr;
       })));
     this.body.append(table);
+    if (shown.length < flows.length) this.body.append(h("div", { class: "muted pad" }, `Showing ${num(shown.length)} of ${num(flows.length)} flows — search to narrow.`));
     if (d.dns.length) {
       this.body.append(h("h3", { class: "section" }, `DNS (${num(d.dns.length)})`),
         h("table", { class: "grid dns" },

@@ -206,7 +206,7 @@ export class JourneyView_ implements View {
       const g = s("g", { class: `jlane jlane-${l.kind}`, testid: "journey-lane", "data-kind": l.kind });
       g.append(
         s("rect", { x: l.x - LANE_W / 2 + 6, y: 8, width: LANE_W - 12, height: 34, rx: 6, class: "jlane-box" }),
-        s("text", { x: l.x, y: 24, class: "jlane-label", "text-anchor": "middle" }, fit(l.label, 24)),
+        s("text", { x: l.x, y: 24, class: "jlane-label", "text-anchor": "middle" }, fit(l.label, 21)),
         s("text", { x: l.x, y: 37, class: "jlane-kind", "text-anchor": "middle" }, l.kind),
         s("line", { x1: l.x, y1: 42, x2: l.x, y2: height - 34, class: "jlane-line" }),
         s("title", null, l.label),
@@ -229,7 +229,10 @@ export class JourneyView_ implements View {
       if (text) {
         const mx = (a.x + b.x) / 2 + (dx === 0 ? 8 : 0);
         const my = (a.y + b.y) / 2 - (dx === 0 ? 0 : 5);
-        svg.append(s("text", { x: mx, y: my + 4, class: "jlat", "text-anchor": dx === 0 ? "start" : "middle" }, text));
+        const w = text.length * 6.4 + 6;
+        const bx = dx === 0 ? mx - 3 : mx - w / 2;
+        svg.append(s("rect", { x: bx, y: my - 6, width: w, height: 14, rx: 3, class: "jlat-bg" }));
+        svg.append(s("text", { x: bx + 3, y: my + 4, class: "jlat" }, text));
       }
     };
     for (const hop of j.hops) {

@@ -8,8 +8,8 @@ import { errorBox, errText } from "../app.js";
 import { h, s, clear, num, ColorMap, duration } from "../dom.js";
 import { update } from "../router.js";
 
-const LABEL_W = 230;
-const ROW_H = 46;
+const LABEL_W = 250;
+const MAX_SERIES = 16;
 const PAD = 6;
 
 export class TimelineView implements View {
@@ -43,7 +43,15 @@ export class TimelineView implements View {
 
   private render(t: Timeline): void {
     const bins = Math.max(0, ...t.series.map((x) => x.counts.length));
-    const series = [...t.series].sort((a, b) => sum(b.counts) - sum(a.counts));
+    let series = [...t.series].sort((a, b) => sum(b.counts) - sum(a.counts));
+    if (series.length > MAX_SERIES) {
+      // The busiest interfaces, the rest summed in one row.
+      const rest = series.slice(MAX_SERIES - 1);
+      const counts = new Array<number>(bins).fill(0);
+      for (const x of rest) x.counts.forEach((c, i) => (counts[i] += c));
+      series = [...series.slice(0, MAX_SERIES - 1), { where: `${rest.length} other places`, counts }];
+    }
+    const ROW_H = series.length > 8 ? 38 : 46;
     const plotW = Math.max(400, Math.min(1400, (this.body.clientWidth || 1100) - LABEL_W - 40));
     const bw = bins ? plotW / bins : plotW;
     const width = LABEL_W + plotW + 20;
@@ -58,7 +66,7 @@ export class TimelineView implements View {
       const max = Math.max(1, ...x.counts);
       const color = colors.get(x.where);
       const g = s("g", { class: "tl-series", "data-where": x.where });
-      g.append(s("text", { x: LABEL_W - 10, y: y0 + ROW_H / 2, class: "tl-label", "text-anchor": "end" }, fit(x.where, 32), s("title", null, x.where)));
+      g.append(s("text", { x: LABEL_W - 10, y: y0 + ROW_H / 2, class: "tl-label", "text-anchor": "end" }, fit(x.where, 30), s("title", null, x.where)));
       g.append(s("text", { x: LABEL_W - 10, y: y0 + ROW_H / 2 + 13, class: "tl-sub", "text-anchor": "end" }, `${num(sum(x.counts))} pkts · peak ${num(max)}/bin`));
       g.append(s("line", { x1: LABEL_W, y1: y0 + ROW_H - PAD, x2: LABEL_W + plotW, y2: y0 + ROW_H - PAD, class: "tl-axis" }));
       const hgt = ROW_H - PAD * 2;

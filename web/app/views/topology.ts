@@ -128,7 +128,9 @@ export class TopologyView_ implements View {
     if (nodes.length && nodes.every((n) => n.column !== undefined && n.group !== undefined && n.row !== undefined)) {
       // The server's layout (src/topology/graph.ts): a box per switch, the switch on its header row, one row per port.
       const groupIds = [...new Set(nodes.map((n) => n.group!))].sort((a, b) => (a < 0 ? 1e9 : a) - (b < 0 ? 1e9 : b));
-      const ncols = Math.max(...nodes.map((n) => n.column!)) + 1;
+      const usedCols = [...new Set(nodes.map((n) => n.column!))].sort((a, b) => a - b);
+      const cx = new Map(usedCols.map((c, i) => [c, i]));
+      const ncols = usedCols.length;
       let y = 44;
       for (const gid of groupIds) {
         const members = nodes.filter((n) => n.group === gid);
@@ -139,7 +141,7 @@ export class TopologyView_ implements View {
         if (gid >= 0 || members.length) y += 22;
         for (const n of members) {
           const r = n.row! < 0 ? 0 : n.row! + (hasHeader ? 1 : 0);
-          xy.set(n.id, { x: colX(n.column!), y: y + r * (NODE_H + ROW_GAP) });
+          xy.set(n.id, { x: colX(cx.get(n.column!)!), y: y + r * (NODE_H + ROW_GAP) });
         }
         y += (rows + (hasHeader ? 1 : 0)) * (NODE_H + ROW_GAP);
         boxes.push({ x: 8, y: top, w: ncols * (NODE_W + COL_GAP) - COL_GAP + 24, h: y - top + 2, label: gid < 0 ? "Host adapters" : info ? [info.label, ...info.details].join(" · ") : `group ${gid}`, color: members.find((n) => n.network)?.network ? colors.get(members.find((n) => n.network)!.network!) : "var(--neutral)" });
@@ -147,7 +149,7 @@ export class TopologyView_ implements View {
       }
       width = 40 + ncols * (NODE_W + COL_GAP) - COL_GAP;
       height = y + 8;
-      colTitles = [...Array(ncols).keys()].map((c) => [colX(c) + NODE_W / 2, TITLES[c] ?? ""]);
+      colTitles = usedCols.map((c, i) => [colX(i) + NODE_W / 2, TITLES[c] ?? ""]);
     } else {
       const maxRows = Math.max(1, ...columns.map((c) => c.length));
       const totalH = maxRows * (NODE_H + ROW_GAP);
