@@ -112,6 +112,9 @@ async function start(): Promise<void> {
       active = st.view;
     }
     v.show(st);
+    // Tabs come back to where the view was: the packets filter and packet, the journey shown.
+    if (st.view === "packets") tabs.get("packets")!.href = formatHash({ view: "packets", filter: st.filter, packet: st.packet });
+    if (st.view === "journey" && st.journey !== undefined) tabs.get("journey")!.href = formatHash({ view: "journey", journey: st.journey });
   };
   window.addEventListener("hashchange", apply);
   apply();

@@ -30,6 +30,7 @@ export class PacketsView implements View {
   private readonly detail: DetailPane;
   private readonly split: HTMLElement;
   private pool: HTMLElement[] = [];
+  private sbw = -1;
 
   /** The applied filter, its generation (bumped per apply) and the row count it matched. */
   private filter: string | null = null;
@@ -254,6 +255,12 @@ export class PacketsView implements View {
 
   private render(): void {
     const viewH = this.scroller.clientHeight;
+    // Header columns line up with the rows: pad it by the scrollbar's width (0 with overlay scrollbars).
+    const sbw = this.scroller.offsetWidth - this.scroller.clientWidth;
+    if (sbw !== this.sbw) {
+      this.sbw = sbw;
+      this.split.style.setProperty("--sbw", `${sbw}px`);
+    }
     const n = Math.min(this.count, Math.ceil(viewH / ROW_H) + 1);
     const p = this.position();
     const first = Math.floor(p);
