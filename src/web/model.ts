@@ -162,8 +162,20 @@ class Places {
   }
 }
 
+/** What hops at one place have in common (interned when it has no changes and no drop). */
+interface HopShape {
+  kind: string;
+  w: number;
+  n: number | null;
+  eventIds: number[];
+  vlan?: number;
+  changes: Journey["hops"][number]["changes"];
+  drop?: Journey["hops"][number]["drop"];
+  delivered?: boolean;
+}
+
 /** A stored hop: [shape, parent, ticks, latencyTicks, cpu, packet (0 none), nbl, pktmon group, pktNumber, appearance, frame length, link type, frame hex when no packet]. */
-type StoredHop = [number, number, number, number, number, number, string, string, number, number, number, number, string];
+type StoredHop = [number | HopShape, number, number, number, number, number, string, string, number, number, number, number, string];
 /** A stored journey: [id, flavor, key, nbls, summary, protocol, src, dst, startTicks, endTicks, fate, rewrites, matched, hops]. */
 type StoredJourney = [number, string, string, string[] | 0, string, string, string, string, number, number, Journey["fate"], Journey["rewrites"], number, StoredHop[]];
 
@@ -448,10 +460,12 @@ export class CaptureModel {
       const n = h.names ? this.places.id(h.names) : null;
       // Most hops change nothing and drop nothing: a short key finds their shape without JSON.
       const quick = h.changes.length === 0 && !h.drop ? `${h.kind}|${w}|${n}|${h.eventIds.join(",")}|${h.vlan}|${h.delivered}` : null;
-      let shape = quick === null ? undefined : this.quickShapes.get(quick);
+      let shape: number | HopShape | undefined = quick === null ? undefined : this.quickShapes.get(quick);
       if (shape === undefined) {
-        shape = this.shapes.id(JSON.stringify({ kind: h.kind, w, n, eventIds: h.eventIds, vlan: h.vlan, changes: h.changes, drop: h.drop, delivered: h.delivered }));
-        if (quick !== null) this.quickShapes.set(quick, shape);
+        const obj: HopShape = { kind: h.kind, w, n, eventIds: h.eventIds, vlan: h.vlan, changes: h.changes, drop: h.drop, delivered: h.delivered };
+        // Hops with changes (NAT ports, ICMP ids …) are mostly unique: kept inline in the journey's text, not interned.
+        if (quick === null) shape = obj;
+        else this.quickShapes.set(quick, (shape = this.shapes.id(JSON.stringify(obj))));
       }
       const no = h.packet ?? 0;
       if (no > 0 && no <= c.n) {
@@ -709,7 +723,7 @@ export class CaptureModel {
       id: jid, flavor, key, ...(nbls ? { nbls } : {}), summary, protocol, src, dst, startTicks, endTicks,
       hops: hops.map((h, index) => {
         const [shape, parent, ticks, latencyTicks, cpu, no, nbl, group, pktNumber, appearance, flen, link, hex] = h;
-        const sh = this.shapes.json(shape) as Record<string, unknown>;
+        const sh = (typeof shape === "number" ? this.shapes.json(shape) : shape) as HopShape;
         let frame: { hex: string; length: number; linkType: number; summary?: string } | undefined;
         if (flen >= 0) {
           if (no > 0 && no <= this.cols.n) {
