@@ -19,4 +19,14 @@ export default tseslint.config(
       "no-constant-condition": ["error", { checkLoops: false }],
     },
   },
+  {
+    // The browser app: no Node globals (the bundle would reference them at run time).
+    files: ["web/app/**/*.ts"],
+    rules: { "no-restricted-globals": ["error", "Buffer", "process", "require", "__dirname", "global"] },
+  },
+  {
+    files: ["web/dev/**/*.mjs"],
+    languageOptions: { globals: { Buffer: "readonly", setTimeout: "readonly", location: "readonly", document: "readonly", window: "readonly" } },
+    rules: { "@typescript-eslint/no-unused-vars": ["error", { varsIgnorePattern: "^_" }] },
+  },
 );

@@ -22,7 +22,7 @@
  *   - `field & mask` (bitand) ANDs integer values with the mask; alone it tests for a non-zero result.
  */
 import type { Dissection, DissectorTables, FieldSpec, PacketRecord } from "../packets/mod.js";
-import { builtinTables } from "../packets/mod.js";
+import { builtinTables } from "../packets/dissect/index.js";
 import type { PacketFilter } from "./mod.js";
 import { FilterError } from "./mod.js";
 import type { CmpOp, FieldRef, Node, SetItem, ValueTok } from "./parse.js";

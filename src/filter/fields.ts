@@ -5,7 +5,7 @@
  * themselves, and the capture-level fields read from the PacketRecord (frame.*, pktmon.*, vmswitch.*, ndis.*).
  */
 import type { Dissection, DissectorTables, FieldSpec, FieldType, PacketRecord } from "../packets/mod.js";
-import { fieldRegistry } from "../packets/mod.js";
+import { fieldRegistry } from "../packets/dissect/dissect.js";
 
 /** Field types: the dissectors' plus "double" (frame.time_relative) and "u64" (a 64-bit id as a decimal string). */
 export type FilterType = FieldType | "double" | "u64";

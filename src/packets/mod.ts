@@ -13,3 +13,4 @@ export { builtinModules, builtinTables, newDissecter, registerSummaries, BASE_MO
 export { summarize, macDash, SUMMARY } from "./dissect/summary.js";
 export type { LayerSummary, SummaryContext, SummaryOptions } from "./dissect/summary.js";
 export { macText, macFromNumber, ipv4Text, ipv6Text, ipv6Hex } from "./dissect/addr.js";
+export { layerTrees, hexDump } from "./tree.js";

@@ -19,6 +19,7 @@ import type { FindingsResult } from "../findings/types.js";
 import type { FlowsResult } from "../flows/types.js";
 import type { Journey } from "../journeys/types.js";
 import type { Topology } from "../topology/types.js";
+import type { PacketRecord } from "../packets/frame.js";
 
 export interface LoadStatus {
   readonly state: "loading" | "ready" | "failed";
@@ -76,6 +77,10 @@ export interface PacketPage {
   readonly matched: number;
   readonly offset: number;
   readonly rows: PacketRow[];
+  /** With `&find=NO`: row index of packet NO in the filtered list, -1 when it does not match. */
+  readonly found?: number;
+  /** Milliseconds the server spent filtering for this answer (0 when the last filter's matches were reused). */
+  readonly filterMs?: number;
 }
 
 /** 400 answer of /api/packets: the filter text, the column (0-based) of the problem and the message. */
@@ -125,8 +130,18 @@ export interface TopologyView {
       readonly driver?: string;
       /** Display filter that selects this node's packets (click → packets view), e.g. `ip.addr == 172.18.5.2`. */
       readonly filter?: string;
+      /** From src/topology/graph.ts: secondary lines (MAC, IP …), fill colour, column (0 containers … 3 host NICs), group (switch index, -1 host adapters), row. */
+      readonly details?: string[];
+      readonly color?: string;
+      readonly column?: number;
+      readonly group?: number;
+      readonly row?: number;
     }[];
     readonly edges: { readonly source: string; readonly target: string; readonly label?: string }[];
+    /** Switch boxes (id, label, details, colour, rows, switch node), legend (network → colour) and title, as src/topology/graph.ts lays them out. */
+    readonly groups?: { readonly id: string; readonly label: string; readonly details: string[]; readonly color: string; readonly rows: number; readonly node?: string }[];
+    readonly legend?: { readonly label: string; readonly color: string }[];
+    readonly title?: string;
   };
 }
 
@@ -146,4 +161,31 @@ export interface ReportData {
   readonly findings: FindingsResult;
   readonly timeline: Timeline;
   readonly journeys: JourneyView[];
+  /**
+   * The packets, for in-browser filtering and detail (report.html: the whole ReportData is the JSON text of
+   * `<script type="application/json" id="wnv-data">`). Absent: the report has no packet table.
+   */
+  readonly packets?: EmbeddedPackets;
+}
+
+/**
+ * A PacketRecord without its bytes and ETW event reference: what the display filter (src/filter) and the
+ * detail view's metadata read. Same order as EmbeddedPackets.rows.
+ */
+export type EmbeddedRecord = Omit<PacketRecord, "bytes" | "event">;
+
+/**
+ * The packet table of a report: rows as /api/packets would page them, the records the browser's filter
+ * compiler needs, and every packet's captured bytes (base64 of the concatenation; packet i is
+ * bytes[offsets[i] .. offsets[i + 1]) after decoding). The browser dissects with src/packets/dissect and
+ * builds the detail tree with src/packets/tree.ts, as the server does.
+ */
+export interface EmbeddedPackets {
+  readonly rows: PacketRow[];
+  readonly records: EmbeddedRecord[];
+  readonly bytes: string;
+  /** rows.length + 1 offsets into the decoded bytes. */
+  readonly offsets: number[];
+  /** Packets in the capture (rows may hold only the first N: Overview.notes says so). */
+  readonly total: number;
 }

@@ -14,10 +14,11 @@ import { registerFlows } from "./flows-cmd.js";
 import { registerTopology } from "./topology-cmd.js";
 import { registerFollow } from "./follow-cmd.js";
 import { registerDiagnose } from "./diagnose-cmd.js";
+import { registerReport, registerServe } from "./web-cmd.js";
 
 export type { CliContext } from "../util.js";
 export { warnProblems, collect, intArg } from "../util.js";
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerInfo, registerEvents, registerPackets, registerExport, registerInventory, registerFlows, registerTopology, registerFollow, registerDiagnose, registerDemo, registerLab];
+export const COMMANDS: RegisterCommand[] = [registerInfo, registerEvents, registerPackets, registerExport, registerInventory, registerFlows, registerTopology, registerFollow, registerDiagnose, registerServe, registerReport, registerDemo, registerLab];

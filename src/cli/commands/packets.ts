@@ -15,7 +15,7 @@
  */
 import { IsoClock } from "../../bytes/time.js";
 import type { Dissector, PacketRecord, TreeNode } from "../../packets/mod.js";
-import { Dissection, PacketReader, newDissecter, summarize } from "../../packets/mod.js";
+import { Dissection, PacketReader, hexDump, layerTrees, newDissecter, summarize } from "../../packets/mod.js";
 import { compileFilter } from "../../filter/mod.js";
 import type { PacketFilter } from "../../filter/mod.js";
 import { describeInterface, interfaceKey } from "../../export/mod.js";
@@ -84,49 +84,11 @@ export function packetLine(p: PacketRecord, d: Dissection, time: string, reader:
   return `${time} ${identText(p)} ${dirText(p)} ${whereText(p, reader)} ${p.bytes.length}/${p.originalLength}:${dropText(p)} ${summarize(d)}`;
 }
 
-/** The detail tree of every layer, or a bare label when the dissector has no tree or the header is cut. */
-export function layerTrees(d: Dissection, byProto: readonly (Dissector | undefined)[]): TreeNode[] {
-  const out: TreeNode[] = [];
-  for (let i = 0; i < d.n; i++) {
-    const dis = byProto[d.proto[i]];
-    const label = dis?.name ?? `proto ${d.proto[i]}`;
-    let node: TreeNode = { label, start: d.start[i], length: d.end[i] - d.start[i] };
-    if (dis?.tree) {
-      try {
-        node = dis.tree(d, i);
-      } catch {
-        node = { label: `${label} [header cut short]`, start: d.start[i], length: d.hdrEnd[i] - d.start[i] };
-      }
-    }
-    out.push(node);
-  }
-  return out;
-}
-
 function treeText(nodes: readonly TreeNode[], indent: string, out: string[]): void {
   for (const n of nodes) {
     out.push(indent + n.label + "\n");
     if (n.children) treeText(n.children, indent + "    ", out);
   }
-}
-
-/** Wireshark-style hex dump: offset, 16 bytes in two groups of 8, ASCII. */
-export function hexDump(b: Uint8Array, indent = "    "): string {
-  const lines: string[] = [];
-  for (let o = 0; o < b.length; o += 16) {
-    let hex = "";
-    let asc = "";
-    for (let i = 0; i < 16; i++) {
-      if (i === 8) hex += " ";
-      if (o + i < b.length) {
-        const c = b[o + i];
-        hex += c.toString(16).padStart(2, "0") + " ";
-        asc += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : ".";
-      } else hex += "   ";
-    }
-    lines.push(`${indent}${o.toString(16).padStart(4, "0")}  ${hex} ${asc}\n`);
-  }
-  return lines.join("");
 }
 
 function hexOf(b: Uint8Array): string {

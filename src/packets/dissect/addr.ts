@@ -1,5 +1,5 @@
 /** Address text helpers for dissectors (allocation only when text is asked for). */
-import { ipv6Text as v6 } from "../../events/mod.js";
+import { ipv6Text as v6 } from "../../events/render.js";
 
 const HEXU: string[] = [];
 for (let i = 0; i < 256; i++) HEXU.push(i.toString(16).padStart(2, "0"));

@@ -1,0 +1,911 @@
+/**
+ * CaptureModel: everything the web UI shows about one capture, built in ONE streaming pass (JourneyReader with
+ * its onPacket/onRecord hooks feeding the flows table, the topology collector, the findings collector and the
+ * packet store), then answered from memory:
+ *
+ *   - packets: compact columns (typed arrays, interned metadata "templates", captured bytes in 16 MiB slabs; no
+ *     object per packet: ~90 bytes + the captured bytes each). Table rows, the detail tree and the -Y filter
+ *     re-dissect the stored bytes on demand, so a page costs O(page) and the last filter's match list is cached;
+ *   - journeys: one compact JSON text each (hop "shapes" — kind, where, names, changes — interned; frames point
+ *     at their packet instead of copying the bytes), expanded to JourneyView on request;
+ *   - flows, topology, findings: the stages' own results; timeline: packets per bin per "where".
+ *
+ * Loading is incremental (step(budgetMs)) so a server can answer /api/status while it runs.
+ */
+import { basename } from "node:path";
+import { statSync } from "node:fs";
+import type { EtlRecord } from "../etl/mod.js";
+import { TraceDecoder } from "../events/mod.js";
+import type { FindingsResult } from "../findings/types.js";
+import type { FlowsResult } from "../flows/mod.js";
+import { FlowTable, WINNAT_GUID, labelEndpoints, winNatSessionOf } from "../flows/mod.js";
+import { compileFilter, FilterError } from "../filter/mod.js";
+import type { PacketFilter } from "../filter/mod.js";
+import type { Inventory } from "../inventory/mod.js";
+import { InventoryLookup } from "../inventory/mod.js";
+import type { Journey } from "../journeys/mod.js";
+import { IsoClock, JourneyReader } from "../journeys/mod.js";
+import type { Dissector, NdisMeta, PacketRecord, PacketSource, PktmonMeta, TreeNode, VmSwitchMeta } from "../packets/mod.js";
+import { Dissection, NDISCAP_GUID, PKTMON_GUID, Proto, ipv4Text, ipv6Text, layerTrees, macText, newDissecter, summarize } from "../packets/mod.js";
+import type { Dissecter } from "../packets/mod.js";
+import { describeInterface } from "../export/mod.js";
+import type { Topology } from "../topology/mod.js";
+import { TopologyCollector, buildTopology, finishTopology, topologyGraph } from "../topology/mod.js";
+import { FindingsCollector } from "../findings/mod.js";
+import type {
+  EmbeddedPackets, EmbeddedRecord, JourneyView, LoadStatus, Overview, PacketDetail, PacketPage, PacketRow, ReportData, Timeline, TopologyView,
+} from "./api.js";
+
+export interface CaptureModelOptions {
+  /** Host state to name containers, networks and NICs (never required). */
+  readonly inventory?: Inventory | null;
+  /** Overview.file; default the file's base name. */
+  readonly name?: string;
+}
+
+/** Page size limit of /api/packets. */
+export const MAX_PAGE = 5000;
+
+const CHUNK = 16 * 1024 * 1024;
+
+/** Metadata shared by many packets: everything of a PacketRecord but the per-packet numbers. */
+interface Template {
+  readonly source: PacketSource;
+  readonly linkType: PacketRecord["linkType"];
+  readonly direction: PacketRecord["direction"];
+  readonly eventId: number;
+  readonly ndis?: NdisMeta;
+  /** hashValue is per packet (Cols.hash). */
+  readonly vmswitch?: VmSwitchMeta;
+  /** groupId, pktNumber, appearance are per packet. */
+  readonly pktmon?: PktmonMeta;
+  /** Interned "where" text and the pcapng interface name. */
+  readonly where: number;
+  readonly ifName: string;
+  /** In/Out or pktmon's direction tag. */
+  readonly dir: string;
+}
+
+/** Growable typed-array columns, one entry per packet (index = number - 1). */
+class Cols {
+  n = 0;
+  cap = 0;
+  ticks = new Float64Array(0);
+  off = new Float64Array(0);
+  capLen = new Uint32Array(0);
+  origLen = new Uint32Array(0);
+  tmpl = new Uint32Array(0);
+  cpu = new Uint16Array(0);
+  pid = new Uint32Array(0);
+  tid = new Uint32Array(0);
+  hash = new Uint32Array(0);
+  group = new Uint32Array(0);
+  pktNum = new Uint32Array(0);
+  appearance = new Uint32Array(0);
+  /** Interned "where" from the packet's journey hop (0: the template's). */
+  where = new Uint32Array(0);
+  journey = new Uint32Array(0);
+  evBuf = new Uint32Array(0);
+  evOff = new Uint32Array(0);
+  evFile = new Float64Array(0);
+
+  grow(): void {
+    const cap = Math.max(1024, this.cap * 2);
+    const g = <T extends Float64Array | Uint32Array | Uint16Array>(a: T, C: new (n: number) => T): T => {
+      const b = new C(cap);
+      b.set(a);
+      return b;
+    };
+    this.ticks = g(this.ticks, Float64Array);
+    this.off = g(this.off, Float64Array);
+    this.capLen = g(this.capLen, Uint32Array);
+    this.origLen = g(this.origLen, Uint32Array);
+    this.tmpl = g(this.tmpl, Uint32Array);
+    this.cpu = g(this.cpu, Uint16Array);
+    this.pid = g(this.pid, Uint32Array);
+    this.tid = g(this.tid, Uint32Array);
+    this.hash = g(this.hash, Uint32Array);
+    this.group = g(this.group, Uint32Array);
+    this.pktNum = g(this.pktNum, Uint32Array);
+    this.appearance = g(this.appearance, Uint32Array);
+    this.where = g(this.where, Uint32Array);
+    this.journey = g(this.journey, Uint32Array);
+    this.evBuf = g(this.evBuf, Uint32Array);
+    this.evOff = g(this.evOff, Uint32Array);
+    this.evFile = g(this.evFile, Float64Array);
+    this.cap = cap;
+  }
+}
+
+/** Strings (or JSON texts) stored once, referred to by index; index 0 is "". */
+class Interner {
+  readonly list: string[] = [""];
+  private readonly map = new Map<string, number>([["", 0]]);
+  private parsed: unknown[] = [];
+  id(s: string): number {
+    let i = this.map.get(s);
+    if (i === undefined) {
+      i = this.list.length;
+      this.list.push(s);
+      this.map.set(s, i);
+    }
+    return i;
+  }
+  json(i: number): unknown {
+    let v = this.parsed[i];
+    if (v === undefined) v = this.parsed[i] = JSON.parse(this.list[i]);
+    return v;
+  }
+}
+
+/**
+ * The journey builder's `where` and `names` objects: shared per place and enriched as the trace goes on (a later
+ * event names a port seen earlier), so they are kept by identity and read when a journey is shown. Should a
+ * builder ever make one per hop, past LIMIT they are kept as JSON snapshots instead (bounded memory).
+ */
+class Places {
+  private static readonly LIMIT = 65536;
+  private readonly ids = new Map<object, number>();
+  private readonly objs: unknown[] = [];
+  private readonly snap = new Interner();
+  id(o: object): number {
+    let i = this.ids.get(o);
+    if (i !== undefined) return i;
+    if (this.objs.length >= Places.LIMIT) return -1 - this.snap.id(JSON.stringify(o));
+    i = this.objs.length;
+    this.objs.push(o);
+    this.ids.set(o, i);
+    return i;
+  }
+  get(i: number): unknown {
+    return i >= 0 ? this.objs[i] : this.snap.json(-1 - i);
+  }
+}
+
+/** What hops at one place have in common (interned when it has no changes and no drop). */
+interface HopShape {
+  kind: string;
+  w: number;
+  n: number | null;
+  eventIds: number[];
+  vlan?: number;
+  changes: Journey["hops"][number]["changes"];
+  drop?: Journey["hops"][number]["drop"];
+  delivered?: boolean;
+}
+
+/** A stored hop: [shape, parent, ticks, latencyTicks, cpu, packet (0 none), nbl, pktmon group, pktNumber, appearance, frame length, link type, frame hex when no packet]. */
+type StoredHop = [number | HopShape, number, number, number, number, number, string, string, number, number, number, number, string];
+/** A stored journey: [id, flavor, key, nbls, summary, protocol, src, dst, startTicks, endTicks, fate, rewrites, matched, hops]. */
+type StoredJourney = [number, string, string, string[] | 0, string, string, string, string, number, number, Journey["fate"], Journey["rewrites"], number, StoredHop[]];
+
+/**
+ * Texts by id (1-based, any order) kept as UTF-8 in 4 MiB slabs: no string per journey on the JS heap (and
+ * journeys' "→" would make every string two bytes a character).
+ */
+class TextStore {
+  private static readonly SLAB = 4 * 1024 * 1024;
+  private readonly slabs: Buffer[] = [];
+  private used = TextStore.SLAB;
+  private at = new Float64Array(1024);
+  private len = new Uint32Array(1024);
+  count = 0;
+  add(id: number, text: string): void {
+    const n = Buffer.byteLength(text);
+    if (this.used + n > TextStore.SLAB) {
+      this.slabs.push(Buffer.allocUnsafe(Math.max(TextStore.SLAB, n)));
+      this.used = 0;
+    }
+    const k = this.slabs.length - 1;
+    this.slabs[k].write(text, this.used);
+    while (id >= this.at.length) {
+      const a = new Float64Array(this.at.length * 2);
+      a.set(this.at);
+      this.at = a;
+      const l = new Uint32Array(this.len.length * 2);
+      l.set(this.len);
+      this.len = l;
+    }
+    this.at[id] = k * TextStore.SLAB + this.used + 1;
+    this.len[id] = n;
+    this.used += n;
+    this.count = Math.max(this.count, id);
+  }
+  get(id: number): string | undefined {
+    if (!(id >= 1 && id < this.at.length) || this.at[id] === 0) return undefined;
+    const o = this.at[id] - 1;
+    const k = Math.floor(o / TextStore.SLAB);
+    const s = o - k * TextStore.SLAB;
+    return this.slabs[k].toString("utf8", s, s + this.len[id]);
+  }
+}
+
+const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+
+function dirOf(p: PacketRecord): string {
+  if (p.pktmon) return p.pktmon.dirName;
+  return p.direction === "in" ? "In" : p.direction === "out" ? "Out" : "";
+}
+
+export class CaptureModel {
+  readonly path: string;
+  readonly name: string;
+  readonly fileBytes: number;
+  private readonly inventory: Inventory | null;
+  /** Loading-time state, released once the capture is loaded. */
+  private reader: JourneyReader | null;
+  private readonly dec: TraceDecoder;
+  private readonly clock: IsoClock;
+  private readonly cols = new Cols();
+  private readonly chunks: Uint8Array[] = [];
+  private chunkUsed = CHUNK;
+  private readonly templates: Template[] = [];
+  private readonly templateIds = new Map<string, number>();
+  private readonly strings = new Interner();
+  private readonly shapes = new Interner();
+  private readonly places = new Places();
+  private readonly groups = new Interner();
+  private readonly journeys = new TextStore();
+  private readonly quickShapes = new Map<string, number>();
+  private readonly dis: Dissecter = newDissecter();
+  private readonly byProto: readonly (Dissector | undefined)[];
+  private readonly d = new Dissection();
+  private readonly d2 = new Dissection();
+  private flowTable: FlowTable | null;
+  private topo: TopologyCollector | null = new TopologyCollector();
+  private findingsCol: FindingsCollector | null;
+  private readonly providers = new Map<string, { name: string; guid: string; events: number }>();
+  private events = 0;
+  private firstTicks = Infinity;
+  private lastTicks = -Infinity;
+  private firstPacketTicks = NaN;
+  private journeyCount = 0;
+  private dropped = 0;
+  private hasNetsh = false;
+  private hasPktmon = false;
+  private state: LoadStatus["state"] = "loading";
+  private error: string | undefined;
+  private flowsResult: FlowsResult | null = null;
+  private topologyView: TopologyView | null = null;
+  private findingsResult: FindingsResult | null = null;
+  private timelineResult: Timeline | null = null;
+  private readonly notes: string[] = [];
+  private cache: { filter: string; matches: Uint32Array; ms: number } | null = null;
+
+  constructor(path: string, o: CaptureModelOptions = {}) {
+    this.path = path;
+    this.name = o.name ?? basename(path);
+    this.inventory = o.inventory ?? null;
+    const dec = new TraceDecoder(path);
+    this.fileBytes = statSync(path).size;
+    this.findingsCol = new FindingsCollector({ inventory: this.inventory });
+    this.flowTable = new FlowTable({ traceStart: dec.clock.startTime });
+    this.reader = new JourneyReader(dec, {
+      inventory: this.inventory,
+      frameSummaries: false,
+      onPacket: (p) => this.onPacket(p),
+      onRecord: (rec, dec) => this.onRecord(rec, dec),
+    });
+    this.dec = this.reader.packets.decoder;
+    this.clock = new IsoClock(this.dec.clock.startTime);
+    this.byProto = this.dis.tables.byProto;
+  }
+
+  // ---- loading ------------------------------------------------------------------------------------------
+
+  status(): LoadStatus {
+    const done = this.state === "loading" ? this.dec.reader.progress : this.fileBytes;
+    return { state: this.state, done, total: this.fileBytes, packets: this.cols.n, ...(this.error ? { error: this.error } : {}) };
+  }
+
+  get ready(): boolean {
+    return this.state === "ready";
+  }
+
+  /** Reads for about `budgetMs` milliseconds; true when the capture is fully loaded (or failed). */
+  step(budgetMs = 50): boolean {
+    if (this.state !== "loading") return true;
+    const until = performance.now() + budgetMs;
+    try {
+      for (;;) {
+        for (let k = 0; k < 256; k++) {
+          const j = this.reader!.next();
+          if (!j) {
+            this.finish();
+            return true;
+          }
+          this.onJourney(j);
+        }
+        if (performance.now() >= until) return false;
+      }
+    } catch (e) {
+      this.state = "failed";
+      this.error = (e as Error).message;
+      this.close();
+      throw e;
+    }
+  }
+
+  /** Loads everything now. */
+  loadSync(): this {
+    while (!this.step(1000)) {
+      // keep going
+    }
+    return this;
+  }
+
+  /** Loads in slices, yielding to the event loop between them (the server keeps answering /api/status). */
+  async load(onStatus?: (s: LoadStatus) => void): Promise<this> {
+    while (!this.step(40)) {
+      onStatus?.(this.status());
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    onStatus?.(this.status());
+    return this;
+  }
+
+  private onRecord(rec: EtlRecord, dec: TraceDecoder): void {
+    this.events++;
+    if (rec.ticks < this.firstTicks) this.firstTicks = rec.ticks;
+    if (rec.ticks > this.lastTicks) this.lastTicks = rec.ticks;
+    let pr = this.providers.get(rec.providerId);
+    if (!pr) this.providers.set(rec.providerId, (pr = { name: dec.providerName(rec), guid: rec.providerId, events: 0 }));
+    pr.events++;
+    this.topo!.record(rec, dec);
+    this.findingsCol!.record(rec, dec);
+    if (rec.providerId === WINNAT_GUID) {
+      const s = winNatSessionOf(rec, dec);
+      if (s) this.flowTable!.addWinNatSession(s);
+    }
+  }
+
+  private countPacketEvent(guid: string, name: string, n: number): void {
+    let pr = this.providers.get(guid);
+    if (!pr) this.providers.set(guid, (pr = { name, guid, events: 0 }));
+    pr.events += n;
+    this.events += n;
+  }
+
+  private templateOf(p: PacketRecord): number {
+    let key: string;
+    const head = `${p.source}|${p.linkType}|${p.direction}|${p.eventId}|`;
+    if (p.pktmon) {
+      const m = p.pktmon;
+      key = `${head}${m.dirTag}|${m.dirName}|${m.packetType}|${m.packetTypeName}|${m.componentId}|${m.componentName ?? ""}|${m.edgeId}|${m.filterId}|${m.drop}|${m.dropReason}|${m.dropReasonName ?? ""}|${m.dropLocation}`;
+    } else if (p.vmswitch) {
+      const v = p.vmswitch;
+      key = `${head}${v.miniportIfIndex}|${v.lowerIfIndex}|${v.sourcePortId}|${v.sourcePortName}|${v.sourceNicName}|${v.sourceNicType}|${v.destinationCount}|${v.vlanId}`;
+    } else if (p.ndis) {
+      const m = p.ndis;
+      key = `${head}${m.miniportIfIndex}|${m.lowerIfIndex}|${m.fragments}|${m.ifName ?? ""}|${m.metadataHex ?? ""}`;
+    } else key = head;
+    let id = this.templateIds.get(key);
+    if (id !== undefined) return id;
+    const comps = this.reader!.packets.components;
+    const ifName = describeInterface(p, comps).name;
+    const dir = dirOf(p);
+    let where: string;
+    if (p.pktmon) {
+      const m = p.pktmon;
+      where = `${m.componentName ?? `component ${m.componentId}`} ${dir}`;
+    } else if (p.vmswitch) {
+      const v = p.vmswitch;
+      where = `vNIC ${v.sourceNicType} ${v.sourceNicName}${v.vlanId ? ` vlan ${v.vlanId}` : ""} ${dir}`;
+    } else where = `${ifName} ${dir}`;
+    id = this.templates.length;
+    this.templates.push({
+      source: p.source, linkType: p.linkType, direction: p.direction, eventId: p.eventId,
+      ...(p.ndis ? { ndis: p.ndis } : {}),
+      ...(p.vmswitch ? { vmswitch: { ...p.vmswitch, hashValue: 0 } } : {}),
+      ...(p.pktmon ? { pktmon: { ...p.pktmon, groupId: "", pktNumber: 0, appearance: 0 } } : {}),
+      where: this.strings.id(where.trim()), ifName, dir,
+    });
+    this.templateIds.set(key, id);
+    return id;
+  }
+
+  private onPacket(p: PacketRecord): void {
+    const c = this.cols;
+    if (c.n >= c.cap) c.grow();
+    const i = c.n;
+    if (p.number !== i + 1) throw new Error(`packet numbers out of step: ${p.number} at index ${i}`);
+    if (Number.isNaN(this.firstPacketTicks)) this.firstPacketTicks = p.ticks;
+    if (p.ticks < this.firstTicks) this.firstTicks = p.ticks;
+    if (p.ticks > this.lastTicks) this.lastTicks = p.ticks;
+    const b = p.bytes;
+    if (this.chunkUsed + b.length > CHUNK) {
+      this.chunks.push(new Uint8Array(Math.max(CHUNK, b.length)));
+      this.chunkUsed = 0;
+    }
+    const ci = this.chunks.length - 1;
+    this.chunks[ci].set(b, this.chunkUsed);
+    c.off[i] = ci * CHUNK + this.chunkUsed;
+    this.chunkUsed += b.length;
+    c.capLen[i] = b.length;
+    c.origLen[i] = p.originalLength;
+    c.ticks[i] = p.ticks;
+    c.cpu[i] = p.cpu;
+    c.pid[i] = p.pid;
+    c.tid[i] = p.tid;
+    c.tmpl[i] = this.templateOf(p);
+    if (p.vmswitch) c.hash[i] = p.vmswitch.hashValue;
+    if (p.pktmon) {
+      c.group[i] = this.groups.id(p.pktmon.groupId);
+      c.pktNum[i] = p.pktmon.pktNumber;
+      c.appearance[i] = p.pktmon.appearance;
+      this.hasPktmon = true;
+      this.countPacketEvent(PKTMON_GUID, "Microsoft-Windows-PktMon", 1);
+    } else {
+      this.hasNetsh = true;
+      this.countPacketEvent(NDISCAP_GUID, "Microsoft-Windows-NDIS-PacketCapture", p.ndis ? Math.max(1, p.ndis.fragments) : 1);
+    }
+    c.evBuf[i] = p.event.buffer;
+    c.evOff[i] = p.event.offset;
+    c.evFile[i] = p.event.bufferOffset;
+    c.n = i + 1;
+    const d = this.d;
+    this.dis.run(d, b, p.originalLength, p.linkType);
+    this.flowTable!.add(p, d);
+    this.topo!.packet(p);
+    this.findingsCol!.packet(p, d);
+  }
+
+  private onJourney(j: Journey): void {
+    this.findingsCol!.journey(j);
+    this.journeyCount++;
+    if (j.fate.kind === "dropped") this.dropped++;
+    const c = this.cols;
+    const hops: StoredHop[] = j.hops.map((h) => {
+      const w = this.places.id(h.where);
+      const n = h.names ? this.places.id(h.names) : null;
+      // Most hops change nothing and drop nothing: a short key finds their shape without JSON.
+      const quick = h.changes.length === 0 && !h.drop ? `${h.kind}|${w}|${n}|${h.eventIds.join(",")}|${h.vlan}|${h.delivered}` : null;
+      let shape: number | HopShape | undefined = quick === null ? undefined : this.quickShapes.get(quick);
+      if (shape === undefined) {
+        const obj: HopShape = { kind: h.kind, w, n, eventIds: h.eventIds, vlan: h.vlan, changes: h.changes, drop: h.drop, delivered: h.delivered };
+        // Hops with changes (NAT ports, ICMP ids …) are mostly unique: kept inline in the journey's text, not interned.
+        if (quick === null) shape = obj;
+        else this.quickShapes.set(quick, (shape = this.shapes.id(JSON.stringify(obj))));
+      }
+      const no = h.packet ?? 0;
+      if (no > 0 && no <= c.n) {
+        c.journey[no - 1] = j.id;
+        if (h.names?.label) {
+          const t = this.templates[c.tmpl[no - 1]];
+          c.where[no - 1] = this.strings.id(`${h.names.label}${t.dir ? " " + t.dir : ""}`);
+        }
+      }
+      const f = h.frame;
+      return [shape, h.parent, h.ticks, h.latencyTicks, h.cpu, no, h.nbl ?? "", h.pktmon?.groupId ?? "", h.pktmon?.pktNumber ?? 0, h.pktmon?.appearance ?? 0,
+        f ? f.length : -1, f ? f.linkType : 0, f && !(no > 0 && no <= c.n) ? hexOf(f.bytes) : ""];
+    });
+    const s: StoredJourney = [j.id, j.flavor, j.key, j.nbls ?? 0, j.summary, j.protocol, j.src, j.dst, j.startTicks, j.endTicks, j.fate, j.rewrites, j.matched ? 1 : 0, hops];
+    this.journeys.add(j.id, JSON.stringify(s));
+  }
+
+  private finish(): void {
+    const packets = this.reader!.packets;
+    const flows = this.flowTable!.finish();
+    if (this.inventory) labelEndpoints(flows, new InventoryLookup(this.inventory));
+    this.flowsResult = flows;
+    const etl = this.dec.reader;
+    let t: Topology = buildTopology(this.topo!, packets.components, this.name);
+    const problems = new Map<string, number>();
+    for (const d of etl.diagnostics) problems.set(d.kind, (problems.get(d.kind) ?? 0) + 1);
+    if (problems.size) {
+      const text = `the reader skipped damaged parts of the file: ${[...problems].map(([k, v]) => `${k} ×${v}`).join(", ")}`;
+      t.notes.push(text);
+      this.notes.push(text);
+    }
+    t = finishTopology(t, this.inventory ?? undefined);
+    this.topologyView = topologyViewOf(t);
+    this.findingsResult = this.findingsCol!.finish({ flows, reader: packets, topology: t });
+    this.timelineResult = this.buildTimeline();
+    const info = this.dec.info;
+    if (info.eventsLost) this.notes.push(`the capture lost ${info.eventsLost} events (ETW buffers full)`);
+    if (info.buffersLost) this.notes.push(`the capture lost ${info.buffersLost} buffers`);
+    if (packets.stats.incompleteFrames) this.notes.push(`${packets.stats.incompleteFrames} NDIS frames were incomplete at the end of the capture`);
+    this.state = "ready";
+    this.close();
+  }
+
+  private buildTimeline(): Timeline {
+    const c = this.cols;
+    const n = c.n;
+    const start = n ? c.ticks[0] : 0;
+    let end = start;
+    for (let i = 0; i < n; i++) if (c.ticks[i] > end) end = c.ticks[i];
+    let min = start;
+    for (let i = 0; i < n; i++) if (c.ticks[i] < min) min = c.ticks[i];
+    const span = (end - min) / 1e7;
+    const NICE = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400];
+    const binSeconds = NICE.find((w) => span / w <= 600) ?? 86400;
+    const bins = Math.max(1, Math.floor(span / binSeconds) + 1);
+    const perWhere = new Map<number, number[]>();
+    const totals = new Map<number, number>();
+    const binTicks = binSeconds * 1e7;
+    for (let i = 0; i < n; i++) {
+      const w = this.whereOf(i);
+      let a = perWhere.get(w);
+      if (!a) perWhere.set(w, (a = new Array<number>(bins).fill(0)));
+      a[Math.min(bins - 1, Math.floor((c.ticks[i] - min) / binTicks))]++;
+      totals.set(w, (totals.get(w) ?? 0) + 1);
+    }
+    const order = [...perWhere.keys()].sort((a, b) => (totals.get(b) ?? 0) - (totals.get(a) ?? 0));
+    const MAX_SERIES = 24;
+    const series = order.slice(0, MAX_SERIES).map((w) => ({ where: this.strings.list[w], counts: perWhere.get(w)! }));
+    if (order.length > MAX_SERIES) {
+      const other = new Array<number>(bins).fill(0);
+      for (const w of order.slice(MAX_SERIES)) perWhere.get(w)!.forEach((v, k) => (other[k] += v));
+      series.push({ where: `${order.length - MAX_SERIES} other places`, counts: other });
+    }
+    return { startTicks: min, binSeconds, series };
+  }
+
+  // ---- packets ------------------------------------------------------------------------------------------
+
+  get packetCount(): number {
+    return this.cols.n;
+  }
+
+  private bytesOf(i: number): Uint8Array {
+    const o = this.cols.off[i];
+    const ci = Math.floor(o / CHUNK);
+    const s = o - ci * CHUNK;
+    return this.chunks[ci].subarray(s, s + this.cols.capLen[i]);
+  }
+
+  private whereOf(i: number): number {
+    return this.cols.where[i] || this.templates[this.cols.tmpl[i]].where;
+  }
+
+  /** The PacketRecord of packet index i, rebuilt from the columns (bytes are a view into the store). */
+  record(i: number): PacketRecord {
+    const c = this.cols;
+    const t = this.templates[c.tmpl[i]];
+    return {
+      number: i + 1, ticks: c.ticks[i], cpu: c.cpu[i], pid: c.pid[i], tid: c.tid[i], source: t.source, linkType: t.linkType, direction: t.direction,
+      bytes: this.bytesOf(i), originalLength: c.origLen[i], eventId: t.eventId,
+      event: { buffer: c.evBuf[i], bufferOffset: c.evFile[i], offset: c.evOff[i] },
+      ...(t.ndis ? { ndis: t.ndis } : {}),
+      ...(t.vmswitch ? { vmswitch: { ...t.vmswitch, hashValue: c.hash[i] } } : {}),
+      ...(t.pktmon ? { pktmon: { ...t.pktmon, groupId: this.groups.list[c.group[i]], pktNumber: c.pktNum[i], appearance: c.appearance[i] } } : {}),
+    };
+  }
+
+  private dissect(i: number, d: Dissection = this.d2): Dissection {
+    const t = this.templates[this.cols.tmpl[i]];
+    this.dis.run(d, this.bytesOf(i), this.cols.origLen[i], t.linkType);
+    return d;
+  }
+
+  /** The table row of packet index i. */
+  row(i: number): PacketRow {
+    const c = this.cols;
+    const d = this.dissect(i);
+    const t = this.templates[c.tmpl[i]];
+    const cols = columns(d, this.byProto);
+    const first = Number.isNaN(this.firstPacketTicks) ? 0 : this.firstPacketTicks;
+    const row: PacketRow = {
+      no: i + 1, time: Math.round(c.ticks[i] - first) / 1e7, src: cols.src, dst: cols.dst, protocol: cols.protocol, length: c.origLen[i],
+      where: this.strings.list[this.whereOf(i)], info: cols.info,
+      ...(t.pktmon?.drop ? { drop: t.pktmon.dropReasonName || String(t.pktmon.dropReason) } : {}),
+      ...(c.journey[i] ? { journey: c.journey[i] } : {}),
+    };
+    return row;
+  }
+
+  /** Packet indices matching a display filter (cached for the last filter). Throws FilterError. */
+  matches(filter: string): { list: Uint32Array | null; ms: number } {
+    const f = filter.trim();
+    if (f === "") return { list: null, ms: 0 };
+    if (this.cache && this.cache.filter === f) return { list: this.cache.matches, ms: 0 };
+    const t0 = performance.now();
+    const pred: PacketFilter = compileFilter(f, this.dis.tables);
+    const n = this.cols.n;
+    let out = new Uint32Array(Math.min(n, 1 << 16));
+    let k = 0;
+    const d = this.d2;
+    for (let i = 0; i < n; i++) {
+      this.dissect(i, d);
+      if (!pred(d, this.record(i))) continue;
+      if (k >= out.length) {
+        const b = new Uint32Array(out.length * 2);
+        b.set(out);
+        out = b;
+      }
+      out[k++] = i;
+    }
+    const matches = out.slice(0, k);
+    const ms = performance.now() - t0;
+    this.cache = { filter: f, matches, ms };
+    return { list: matches, ms };
+  }
+
+  /** A page of rows (offset/limit over the filtered list); `find` adds the row index of packet `find`. */
+  page(filter: string, offset: number, limit: number, find?: number): PacketPage & { found?: number; filterMs?: number } {
+    const { list, ms } = this.matches(filter);
+    const total = this.cols.n;
+    const matched = list ? list.length : total;
+    const off = Math.max(0, Math.min(offset, matched));
+    const end = Math.min(matched, off + Math.max(0, Math.min(limit, MAX_PAGE)));
+    const rows: PacketRow[] = [];
+    for (let k = off; k < end; k++) rows.push(this.row(list ? list[k] : k));
+    const page: PacketPage & { found?: number; filterMs?: number } = { total, matched, offset: off, rows, filterMs: Math.round(ms) };
+    if (find !== undefined) {
+      const i = find - 1;
+      if (!list) page.found = i >= 0 && i < total ? i : -1;
+      else {
+        let lo = 0;
+        let hi = list.length - 1;
+        page.found = -1;
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1;
+          if (list[mid] === i) {
+            page.found = mid;
+            break;
+          }
+          if (list[mid] < i) lo = mid + 1;
+          else hi = mid - 1;
+        }
+      }
+    }
+    return page;
+  }
+
+  /** Packet `no` (PacketRecord.number) with its metadata, layer tree and bytes; null when there is none. */
+  detail(no: number): PacketDetail | null {
+    if (!Number.isInteger(no) || no < 1 || no > this.cols.n) return null;
+    const i = no - 1;
+    const p = this.record(i);
+    const d = this.dissect(i);
+    const t = this.templates[this.cols.tmpl[i]];
+    const meta: { label: string; value: string }[] = [];
+    const add = (label: string, value: string | number | undefined): void => {
+      if (value !== undefined && value !== "") meta.push({ label, value: String(value) });
+    };
+    add("Number", no);
+    add("Time", this.clock.iso(p.ticks));
+    add("Ticks", `${p.ticks} (100 ns since the trace start)`);
+    add("Source", `${p.source === "pktmon" ? "Microsoft-Windows-PktMon" : "Microsoft-Windows-NDIS-PacketCapture"} event ${p.eventId}`);
+    add("CPU / PID / TID", `${p.cpu} / ${p.pid} / ${p.tid}`);
+    add("Direction", t.dir || p.direction);
+    add("Interface", t.ifName);
+    add("Where", this.strings.list[this.whereOf(i)]);
+    add("Captured / original length", `${p.bytes.length} / ${p.originalLength}`);
+    if (p.ndis) {
+      add("MiniportIfIndex / LowerIfIndex", `${p.ndis.miniportIfIndex} / ${p.ndis.lowerIfIndex}`);
+      add("Fragments", p.ndis.fragments);
+      add("Interface name", p.ndis.ifName);
+    }
+    if (p.vmswitch) {
+      const v = p.vmswitch;
+      add("Source port", `${v.sourcePortId} ${v.sourcePortName}`);
+      add("Source NIC", `${v.sourceNicType} ${v.sourceNicName}`);
+      add("Destinations", v.destinationCount);
+      add("VLAN", v.vlanId || undefined);
+      add("Hash", v.hashValue ? `0x${(v.hashValue >>> 0).toString(16)}` : undefined);
+      add("MiniportIfIndex / LowerIfIndex", `${v.miniportIfIndex} / ${v.lowerIfIndex}`);
+    }
+    if (p.pktmon) {
+      const m = p.pktmon;
+      add("PktGroupId / PktNumber / Appearance", `${m.groupId} / ${m.pktNumber} / ${m.appearance}`);
+      add("Component", `${m.componentId}${m.componentName ? ` ${m.componentName}` : ""}`);
+      add("Edge / Filter", `${m.edgeId} / ${m.filterId}`);
+      add("Packet type", `${m.packetType} ${m.packetTypeName}`);
+      if (m.drop) {
+        add("Drop reason", `${m.dropReasonName ?? ""} (${m.dropReason})`.trim());
+        add("Drop location", `0x${(m.dropLocation >>> 0).toString(16).padStart(8, "0")}`);
+      }
+    }
+    add("Event", `buffer ${p.event.buffer} (file offset ${p.event.bufferOffset}), record offset ${p.event.offset}`);
+    if (this.cols.journey[i]) add("Journey", `#${this.cols.journey[i]}`);
+    if (d.truncated) add("Truncated", this.byProto[d.truncated]?.name ?? String(d.truncated));
+    if (d.malformed) add("Malformed", `${this.byProto[d.malformed]?.name ?? d.malformed}: ${d.malformedReason}`);
+    const tree = layerTrees(d, this.byProto) as TreeNode[];
+    return { row: this.row(i), meta, tree: tree as PacketDetail["tree"], hex: hexOf(p.bytes), originalLength: p.originalLength };
+  }
+
+  // ---- journeys, topology, flows, findings, timeline, overview ------------------------------------------
+
+  get journeyIds(): number {
+    return this.journeys.count;
+  }
+
+  /** Journey `id` as the UI shows it (frames as hex, hop times as ISO). `hexFor(no)` false: leave the hex empty. */
+  journey(id: number, hexFor: (no: number) => boolean = () => true): JourneyView | null {
+    const text = Number.isInteger(id) && id > 0 ? this.journeys.get(id) : undefined;
+    if (!text) return null;
+    const s = JSON.parse(text) as StoredJourney;
+    const [jid, flavor, key, nbls, summary, protocol, src, dst, startTicks, endTicks, fate, rewrites, matched, hops] = s;
+    const d = this.d2;
+    const view = {
+      id: jid, flavor, key, ...(nbls ? { nbls } : {}), summary, protocol, src, dst, startTicks, endTicks,
+      hops: hops.map((h, index) => {
+        const [shape, parent, ticks, latencyTicks, cpu, no, nbl, group, pktNumber, appearance, flen, link, hex] = h;
+        const sh = (typeof shape === "number" ? this.shapes.json(shape) : shape) as HopShape;
+        let frame: { hex: string; length: number; linkType: number; summary?: string } | undefined;
+        if (flen >= 0) {
+          if (no > 0 && no <= this.cols.n) {
+            const bytes = this.bytesOf(no - 1);
+            this.dis.run(d, bytes, flen, link as PacketRecord["linkType"]);
+            frame = { hex: hexFor(no) ? hexOf(bytes) : "", length: flen, linkType: link, summary: summarize(d) };
+          } else {
+            const bytes = Buffer.from(hex, "hex");
+            this.dis.run(d, bytes, flen, link as PacketRecord["linkType"]);
+            frame = { hex, length: flen, linkType: link, summary: summarize(d) };
+          }
+        }
+        return {
+          index, parent, kind: sh.kind, ticks, time: this.clock.iso(ticks), latencyTicks, cpu, where: this.places.get(sh.w as number),
+          ...(typeof sh.n === "number" ? { names: this.places.get(sh.n) } : {}), eventIds: sh.eventIds,
+          ...(group ? { pktmon: { groupId: group, pktNumber, appearance } } : {}),
+          ...(nbl ? { nbl } : {}), ...(no ? { packet: no } : {}), ...(sh.vlan !== undefined ? { vlan: sh.vlan } : {}),
+          ...(frame ? { frame } : {}), changes: sh.changes ?? [], ...(sh.drop ? { drop: sh.drop } : {}), ...(sh.delivered !== undefined ? { delivered: sh.delivered } : {}),
+        };
+      }),
+      fate, rewrites, ...(matched ? { matched: true } : {}),
+    };
+    return view as unknown as JourneyView;
+  }
+
+  private need<T>(v: T | null): T {
+    if (v === null) throw new Error("the capture is still loading");
+    return v;
+  }
+
+  topology(): TopologyView {
+    return this.need(this.topologyView);
+  }
+
+  flows(): FlowsResult {
+    return this.need(this.flowsResult);
+  }
+
+  findings(): FindingsResult {
+    return this.need(this.findingsResult);
+  }
+
+  timeline(): Timeline {
+    return this.need(this.timelineResult);
+  }
+
+  overview(extraNotes: string[] = []): Overview {
+    const info = this.dec.info;
+    const first = Number.isFinite(this.firstTicks) ? this.firstTicks : 0;
+    const last = Number.isFinite(this.lastTicks) ? this.lastTicks : first;
+    const flavours: string[] = [];
+    if (this.hasNetsh) flavours.push("netsh");
+    if (this.hasPktmon) flavours.push("pktmon");
+    return {
+      file: this.name, fileBytes: this.fileBytes, flavours,
+      start: this.clock.iso(first), end: this.clock.iso(last), duration: (last - first) / 1e7,
+      ...(info.osBuild ? { osBuild: `${info.osVersion} build ${info.osBuild}` } : {}),
+      providers: [...this.providers.values()].sort((a, b) => b.events - a.events),
+      events: this.events, packets: this.cols.n, drops: this.dropped, journeys: this.journeyCount,
+      flows: this.flowsResult?.flows.length ?? 0,
+      findings: this.findingsResult?.summary ?? { critical: 0, error: 0, warning: 0, info: 0 },
+      notes: [...this.notes, ...extraNotes],
+    };
+  }
+
+  /** Everything `wnvtrace report` embeds: the first `maxPackets` packets and the journeys that touch them. */
+  reportData(maxPackets: number): ReportData {
+    const n = Math.min(this.cols.n, Math.max(0, maxPackets));
+    const notes: string[] = [];
+    if (n < this.cols.n) notes.push(`this report holds the first ${n} of ${this.cols.n} packets (wnvtrace report --max-packets); flows, topology, findings, timeline and counts cover the whole capture`);
+    const rows: PacketRow[] = [];
+    const records: EmbeddedRecord[] = [];
+    const offsets: number[] = [0];
+    let size = 0;
+    for (let i = 0; i < n; i++) size += this.cols.capLen[i];
+    const all = Buffer.alloc(size);
+    let o = 0;
+    const ids = new Set<number>();
+    for (let i = 0; i < n; i++) {
+      rows.push(this.row(i));
+      const { bytes: b, event: _event, ...r } = this.record(i);
+      void _event;
+      all.set(b, o);
+      o += b.length;
+      offsets.push(o);
+      records.push(r);
+      if (this.cols.journey[i]) ids.add(this.cols.journey[i]);
+    }
+    const embedded = (no: number): boolean => no >= 1 && no <= n;
+    const journeys: JourneyView[] = [];
+    for (const id of [...ids].sort((a, b) => a - b)) {
+      const j = this.journey(id, (no) => !embedded(no));
+      if (j) journeys.push(j);
+    }
+    const packets: EmbeddedPackets = { rows, records, bytes: all.toString("base64"), offsets, total: this.cols.n };
+    return {
+      overview: this.overview(notes), topology: this.topology(), flows: this.flows(), findings: this.findings(), timeline: this.timeline(), journeys, packets,
+    };
+  }
+
+  private closed = false;
+
+  close(): void {
+    if (this.state === "loading") {
+      this.state = "failed";
+      this.error = "closed";
+    }
+    if (!this.closed) this.reader?.close();
+    this.closed = true;
+    // Loaded, failed or closed: the collectors and the reader's state are no longer needed.
+    this.reader = null;
+    this.flowTable = null;
+    this.topo = null;
+    this.findingsCol = null;
+    this.quickShapes.clear();
+  }
+}
+
+/** Wireshark-like columns from a dissection: innermost addresses, top protocol, the rest of the summary. */
+export function columns(d: Dissection, byProto: readonly (Dissector | undefined)[]): { src: string; dst: string; protocol: string; info: string } {
+  let src = "";
+  let dst = "";
+  let top = -1;
+  for (let i = 0; i < d.n; i++) {
+    const p = d.proto[i];
+    if (p === Proto.Ipv4 && d.start[i] + 20 <= d.length) {
+      src = ipv4Text(d.u32(d.start[i] + 12));
+      dst = ipv4Text(d.u32(d.start[i] + 16));
+    } else if (p === Proto.Ipv6 && d.start[i] + 40 <= d.length) {
+      src = ipv6Text(d.bytes, d.start[i] + 8);
+      dst = ipv6Text(d.bytes, d.start[i] + 24);
+    } else if (p === Proto.Eth && !src && d.start[i] + 14 <= d.length) {
+      src = macText(d.bytes, d.start[i] + 6);
+      dst = macText(d.bytes, d.start[i]);
+    }
+    if (p !== Proto.Data && p !== Proto.Ipv6Ext) top = i;
+  }
+  const dis = top >= 0 ? byProto[d.proto[top]] : undefined;
+  const protocol = dis ? dis.abbrev.toUpperCase().replace(/^IP$/, "IPv4").replace(/^IPV6$/, "IPv6") : d.n ? "DATA" : "";
+  let info = summarize(d);
+  const head = /^[0-9A-F]{2}(?:-[0-9A-F]{2}){5} > [0-9A-F]{2}(?:-[0-9A-F]{2}){5}, (?:ethertype [^,]*|802\.3), length \d+: /.exec(info);
+  if (head) info = info.slice(head[0].length);
+  return { src, dst, protocol, info };
+}
+
+/** Display-filter MAC literal from the topology's dash form. */
+function macFilter(mac: string): string {
+  return mac.toLowerCase().replace(/-/g, ":");
+}
+
+function addrFilter(ips: readonly string[], mac?: string): string | undefined {
+  const parts = ips.map((ip) => (ip.includes(":") ? `ipv6.addr == ${ip}` : `ip.addr == ${ip}`));
+  if (parts.length === 0 && mac) parts.push(`eth.addr == ${macFilter(mac)}`);
+  return parts.length ? parts.join(" || ") : undefined;
+}
+
+/** The topology with the graph the UI draws; every node that has addresses gets the filter selecting its packets. */
+export function topologyViewOf(t: Topology): TopologyView {
+  const g = topologyGraph(t);
+  const others = t.nics.filter((n) => !n.port && (n.kind === "physical" || n.kind === "host-vnic" || n.kind === "container-vnic" || (n.kind === "unknown" && (n.mac || n.packets))));
+  const nodes = g.nodes.map((n) => {
+    let filter: string | undefined;
+    const m = /^s(\d+)p(\d+)([nch]?)$/.exec(n.id);
+    if (m) {
+      const p = t.switches[Number(m[1])]?.ports[Number(m[2])];
+      if (p && m[3]) filter = addrFilter(p.ips, p.mac);
+      else if (p) filter = p.portId !== undefined ? `vmswitch.port_id == ${p.portId}` : addrFilter(p.ips, p.mac);
+    } else if (/^a\d+$/.test(n.id)) {
+      const a = others[Number(n.id.slice(1))];
+      if (a) filter = addrFilter(a.ips, a.mac);
+    }
+    return {
+      id: n.id, label: n.label, kind: n.kind, ...(n.network ? { network: n.network } : {}),
+      ...(n.network ? { driver: t.networks.find((x) => x.name === n.network)?.driver } : {}),
+      details: n.details, color: n.color, column: n.column, group: n.group, row: n.row,
+      ...(filter ? { filter } : {}),
+    };
+  });
+  return {
+    topology: t,
+    graph: { nodes, edges: g.edges.map((e) => ({ source: e.from, target: e.to })), groups: g.groups, legend: g.legend, title: g.title } as TopologyView["graph"],
+  };
+}
+
+export { FilterError };

@@ -1,0 +1,70 @@
+/**
+ * URL hash state: #view=packets&filter=icmp&packet=17, #journey=5, #flow=3, #view=topology. Every navigation is
+ * a hash change (back/forward work); the app re-applies the whole state on each hashchange.
+ */
+export const VIEWS = ["overview", "packets", "journey", "topology", "flows", "findings", "timeline"] as const;
+export type ViewName = (typeof VIEWS)[number];
+
+export interface HashState {
+  view: ViewName;
+  filter: string;
+  packet?: number;
+  journey?: number;
+  flow?: number;
+  finding?: number;
+}
+
+const intOf = (v: string | null): number | undefined => {
+  if (v === null || !/^\d+$/.test(v)) return undefined;
+  return Number(v);
+};
+
+export function parseHash(hash: string): HashState {
+  const q = new URLSearchParams(hash.replace(/^#/, ""));
+  const packet = intOf(q.get("packet"));
+  const journey = intOf(q.get("journey"));
+  const flow = intOf(q.get("flow"));
+  const finding = intOf(q.get("finding"));
+  let view = q.get("view") as ViewName | null;
+  if (!view || !VIEWS.includes(view)) {
+    view = journey !== undefined ? "journey" : packet !== undefined ? "packets" : flow !== undefined ? "flows" : finding !== undefined ? "findings" : q.has("filter") ? "packets" : "overview";
+  }
+  return { view, filter: q.get("filter") ?? "", packet, journey, flow, finding };
+}
+
+export function formatHash(s: Partial<HashState>): string {
+  const q = new URLSearchParams();
+  if (s.filter) q.set("filter", s.filter);
+  if (s.packet !== undefined) q.set("packet", String(s.packet));
+  if (s.journey !== undefined) q.set("journey", String(s.journey));
+  if (s.flow !== undefined) q.set("flow", String(s.flow));
+  if (s.finding !== undefined) q.set("finding", String(s.finding));
+  // The view is written only when the rest does not imply it (#packet=17 means the packets view).
+  const view = s.view ?? "overview";
+  const text = (p: URLSearchParams): string => p.toString().replace(/\+/g, "%20");
+  if (parseHash(text(q)).view !== view) {
+    const withView = new URLSearchParams([["view", view], ...q]);
+    return "#" + text(withView);
+  }
+  // URLSearchParams writes spaces as "+": keep them readable and unambiguous as %20.
+  return "#" + text(q);
+}
+
+export function current(): HashState {
+  return parseHash(location.hash);
+}
+
+/** Goes to a new state (a history entry), or replaces the current one. */
+export function navigate(s: Partial<HashState>, replace = false): void {
+  const hash = formatHash(s);
+  if (hash === location.hash || (hash === "#" && !location.hash)) return;
+  if (replace) {
+    history.replaceState(null, "", hash === "#" ? location.pathname + location.search : hash);
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+  } else location.hash = hash;
+}
+
+/** Keeps the view's state but changes some fields. */
+export function update(patch: Partial<HashState>, replace = false): void {
+  navigate({ ...current(), ...patch }, replace);
+}
