@@ -286,6 +286,7 @@ export class CaptureModel {
       onPacket: (p) => this.onPacket(p),
       onRecord: (rec, dec) => this.onRecord(rec, dec),
     });
+    this.findingsCol.components = this.reader.packets.components;
     this.dec = this.reader.packets.decoder;
     this.clock = new IsoClock(this.dec.clock.startTime);
     this.byProto = this.dis.tables.byProto;
@@ -445,9 +446,9 @@ export class CaptureModel {
     c.n = i + 1;
     const d = this.d;
     this.dis.run(d, b, p.originalLength, p.linkType);
-    this.flowTable!.add(p, d);
+    const fresh = this.flowTable!.add(p, d);
     this.topo!.packet(p);
-    this.findingsCol!.packet(p, d);
+    this.findingsCol!.packet(p, d, fresh, this.flowTable!.lastKey);
   }
 
   private onJourney(j: Journey): void {
