@@ -48,6 +48,7 @@ export function diagnose(input: string | Uint8Array, o: DiagnoseOptions = {}): D
   let packets = 0;
   const jr = new JourneyReader(input, {
     inventory: o.inventory ?? null,
+    frameSummaries: false,
     onPacket: (p) => {
       packets++;
       dis.run(d, p.bytes, p.originalLength, p.linkType);
