@@ -8,7 +8,7 @@ import { VMSWITCH_GUID, dropExplanation } from "../journeys/mod.js";
 import type { Flow, FlowsResult } from "../flows/mod.js";
 import type { Refs } from "./evidence.js";
 import { EvidenceBuilder } from "./evidence.js";
-import type { Gathered } from "./collector.js";
+import type { DropGroup, Gathered } from "./collector.js";
 import { COMPONENT_BASE } from "./collector.js";
 import type { HostInfo } from "./hostinfo.js";
 import { ip4, ip4Text } from "./hostinfo.js";
@@ -143,13 +143,14 @@ function drops(g: Gathered, out: Out): void {
       explanation: `The ${hostStack ? "host's network stack" : "virtual switch"} dropped ${n === 1 ? "a packet" : `${n} packets`} at ${grp.location}${side} with ${named}${why ? `: ${why}` : ""}.` +
         (grp.df && grp.vxlan ? " The dropped frames are VXLAN-encapsulated with Don't Fragment set." : ""),
       count: n, unit: "packets", subject: { location: grp.location, reason: grp.reasonName }, evidence: e,
-      next: dropNext(grp.reason, grp.reasonName, grp.location),
+      next: dropNext(grp),
       first: grp.refs.first, last: grp.refs.last,
     });
   }
 }
 
-function dropNext(reason: number, name: string, location: string): string[] {
+function dropNext(grp: DropGroup): string[] {
+  const { reason, reasonName: name } = grp;
   const n: string[] = [];
   if (reason === 12 || /security policy/i.test(name)) n.push("list the endpoint's ACL policies: Get-HnsEndpoint | ? { $_.IPAddress -eq '<ip>' } | select -expand Policies", "vfpctrl /list-rule /port <port GUID> to see the VFP rule that matched");
   else if (reason === 23 || /mtu/i.test(name)) n.push("compare the frame size with the MTU of the way out: netsh interface ipv4 show subinterfaces; for overlay networks the container MTU must leave room for 50 bytes of VXLAN");
@@ -157,7 +158,9 @@ function dropNext(reason: number, name: string, location: string): string[] {
   else if (reason === 20 || /subnet id/i.test(name)) n.push("compare the VSID/VNI of the network on both hosts: Get-HnsNetwork | select Name, Type, Subnets");
   else if (reason === 8 || /filtered/i.test(name)) n.push("vfpctrl /list-rule /port <port GUID> and the switch extensions (Get-VMSwitchExtension) of the switch");
   else if (reason === 26 || reason === 33 || /nic|destination mac/i.test(name)) n.push("check that the destination still has a vSwitch port: Get-HnsEndpoint, docker ps -a");
-  n.push(`wnvtrace follow <file> -Y "pktmon.drop == 1 || vmswitch.drop == 1" to see the full journeys of the dropped packets (at ${location})`);
+  const j = grp.journeys.values().next();
+  if (!j.done) n.push(`wnvtrace follow <file> --packet ${j.value} shows a dropped packet's journey hop by hop`);
+  else if (grp.refs.nums.length) n.push(`wnvtrace packets <file> -v -Y "frame.number == ${grp.refs.nums[0]}" shows a dropped packet`);
   return n;
 }
 
