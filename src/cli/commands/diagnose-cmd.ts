@@ -4,14 +4,11 @@
  * numbers as `wnvtrace packets` numbers them, journeys as `wnvtrace follow` numbers them, flows as `wnvtrace
  * flows` numbers them) and what to check next. Exit code 0 whatever was found: findings are output, not errors.
  */
-import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { Option } from "commander";
 import { WnvError } from "../../bytes/errors.js";
 import type { CliContext } from "../util.js";
-import { collect } from "../util.js";
-import type { Inventory } from "../../inventory/mod.js";
-import { readInventory } from "../../inventory/mod.js";
+import { collect, fileSize, hostState } from "../util.js";
 import { diagnose, renderFindingsText } from "../../findings/mod.js";
 import type { Severity } from "../../findings/mod.js";
 import { progressBar } from "../progress.js";
@@ -26,18 +23,6 @@ interface DiagnoseCliOptions {
   color?: boolean;
 }
 
-/** Host state from --inventory paths; missing paths are warnings (as in follow / topology / flows). */
-export function inventoryOf(paths: readonly string[], warn: (s: string) => void): Inventory | undefined {
-  if (!paths.length) return undefined;
-  const present = paths.filter((p) => existsSync(p));
-  for (const p of paths) if (!present.includes(p)) warn(`--inventory ${p}: no such file or folder (ignored)`);
-  if (!present.length) return undefined;
-  const inv = readInventory(present);
-  const skipped = inv.sources.filter((s) => s.skipped).length;
-  if (skipped) warn(`${skipped} of ${inv.sources.length} host-state file(s) not recognised (see wnvtrace inventory)`);
-  return inv;
-}
-
 export function registerDiagnose(program: Command, ctx: CliContext): void {
   program
     .command("diagnose")
@@ -50,14 +35,8 @@ export function registerDiagnose(program: Command, ctx: CliContext): void {
     .option("--no-color", "no ANSI colours in text output")
     .action((file: string, o: DiagnoseCliOptions) => {
       if (o.json && o.ndjson) throw new WnvError("usage", "choose one of --json and --ndjson");
-      const inventory = inventoryOf(o.inventory, ctx.warn);
-      let size = 0;
-      try {
-        size = statSync(file).size;
-      } catch {
-        size = 0; // the reader says why it cannot open the file
-      }
-      const bar = progressBar("diagnose", size);
+      const inventory = hostState(o.inventory, ctx.warn);
+      const bar = progressBar("diagnose", fileSize(file));
       let r;
       try {
         r = diagnose(file, { inventory, onProgress: (done) => bar.update(done) });

@@ -8,14 +8,14 @@
  * Each packet counts once (see the flows stage for the rule). --proto dns lists DNS transactions instead;
  * --json gives { stats, flows, dns }, --csv one row per flow (or per DNS transaction with --proto dns).
  */
-import { existsSync } from "node:fs";
 import { compileFilter } from "../../filter/mod.js";
 import type { PacketFilter } from "../../filter/mod.js";
-import { InventoryLookup, readInventory } from "../../inventory/mod.js";
+import { InventoryLookup } from "../../inventory/mod.js";
 import { labelEndpoints, readFlows, selectFlows, sortFlows } from "../../flows/mod.js";
 import type { DnsTransaction, Endpoint, Flow, FlowProtoFilter, FlowSort, FlowView, FlowsResult } from "../../flows/mod.js";
 import { progressBar } from "../progress.js";
 import type { Progress } from "../progress.js";
+import { hostState } from "../util.js";
 
 export interface FlowsCliOptions {
   readonly filter?: string;
@@ -32,11 +32,7 @@ export interface FlowsCliOptions {
  */
 export function flowsOf(path: string, o: FlowsCliOptions, warn: (s: string) => void = () => {}): FlowsResult {
   const filter: PacketFilter | null = o.filter !== undefined && o.filter.trim() !== "" ? compileFilter(o.filter) : null;
-  const inventory = (o.inventory ?? []).filter((p) => {
-    if (existsSync(p)) return true;
-    warn(`--inventory ${p}: no such file or folder (ignored)`);
-    return false;
-  });
+  const inventory = hostState(o.inventory, warn);
   const pre = progressBar("metadata", 0);
   let bar: Progress | null = null;
   try {
@@ -51,7 +47,7 @@ export function flowsOf(path: string, o: FlowsCliOptions, warn: (s: string) => v
         bar.update(n);
       },
     });
-    if (inventory.length) labelEndpoints(r, new InventoryLookup(readInventory(inventory)));
+    if (inventory) labelEndpoints(r, new InventoryLookup(inventory));
     return r;
   } finally {
     pre.stop();

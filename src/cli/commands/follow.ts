@@ -8,17 +8,15 @@
  * leaves names out); --json / --ndjson give the journeys as data. Drops are red and unfinished journeys yellow
  * when stdout is a terminal.
  */
-import { existsSync } from "node:fs";
 import type { PacketRecord } from "../../packets/mod.js";
 import { Dissection, newDissecter } from "../../packets/mod.js";
 import { compileFilter } from "../../filter/mod.js";
 import type { PacketFilter } from "../../filter/mod.js";
-import type { Inventory } from "../../inventory/mod.js";
-import { readInventory } from "../../inventory/mod.js";
 import type { Journey } from "../../journeys/mod.js";
 import { JourneyReader, journeyDetail, journeyJson, storyLine } from "../../journeys/mod.js";
 import { WnvError } from "../../bytes/errors.js";
 import { progressBar } from "../progress.js";
+import { hostState } from "../util.js";
 
 export interface FollowOptions {
   readonly filter?: string;
@@ -52,28 +50,6 @@ class Batch {
   }
 }
 
-/** Host state from files/folders; a missing path or unreadable state is a warning, never an error. */
-function hostState(paths: readonly string[] | undefined, warn: (s: string) => void): Inventory | null {
-  if (!paths || paths.length === 0) return null;
-  const ok = paths.filter((p) => {
-    if (existsSync(p)) return true;
-    warn(`host state ${p}: no such file or folder (hops keep the names the trace gives them)`);
-    return false;
-  });
-  if (ok.length === 0) return null;
-  try {
-    const inv = readInventory([...ok]);
-    const skipped = inv.sources.filter((s) => s.skipped).length;
-    if (skipped > 0) warn(`host state: ${skipped} of ${inv.sources.length} file(s) not understood and skipped`);
-    if (inv.networks.length + inv.endpoints.length + inv.hostVnics.length + inv.externalNics.length + inv.switches.length === 0) {
-      warn("host state: nothing usable found (hops keep the names the trace gives them)");
-    }
-    return inv;
-  } catch (e) {
-    warn(`host state: ${(e as Error).message} (hops keep the names the trace gives them)`);
-    return null;
-  }
-}
 
 export function runFollow(path: string, o: FollowOptions, write: (s: string) => void, warn: (s: string) => void): FollowResult {
   if (o.json && o.ndjson) throw new WnvError("usage", "choose one of --json and --ndjson");

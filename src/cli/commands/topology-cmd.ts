@@ -5,13 +5,11 @@
  * dumps), ports and adapters are named after the containers, host vNICs and NICs they are; host state that does
  * not match the capture only leaves names missing (notes say so), it is never an error.
  */
-import { existsSync, statSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { WnvError } from "../../bytes/errors.js";
 import type { CliContext } from "../util.js";
-import { collect } from "../util.js";
-import type { Inventory } from "../../inventory/mod.js";
-import { readInventory } from "../../inventory/mod.js";
+import { collect, fileSize, hostState } from "../util.js";
 import { readTopology, renderTopologyText, topologyDot, topologySvg } from "../../topology/mod.js";
 import { progressBar } from "../progress.js";
 
@@ -35,21 +33,8 @@ export function registerTopology(program: Command, ctx: CliContext): void {
     .action((file: string, o: TopologyCliOptions) => {
       if (!(FORMATS as readonly string[]).includes(o.format)) throw new WnvError("usage", `--format must be one of ${FORMATS.join(", ")}, got "${o.format}"`);
       const format = o.format as Format;
-      let inventory: Inventory | undefined;
-      if (o.inventory.length) {
-        const present = o.inventory.filter((p) => existsSync(p));
-        for (const p of o.inventory) if (!present.includes(p)) ctx.warn(`--inventory ${p}: no such file or folder (ignored)`);
-        inventory = readInventory(present);
-        const skipped = inventory.sources.filter((s) => s.skipped).length;
-        if (skipped) ctx.warn(`${skipped} of ${inventory.sources.length} host-state file(s) not recognised (see the notes)`);
-      }
-      let size = 0;
-      try {
-        size = statSync(file).size;
-      } catch {
-        size = 0; // the reader says why it cannot open the file
-      }
-      const bar = progressBar("topology", size);
+      const inventory = hostState(o.inventory, ctx.warn);
+      const bar = progressBar("topology", fileSize(file));
       let t;
       try {
         t = readTopology(file, { ...(inventory ? { inventory } : {}), onProgress: (done) => bar.update(done) });

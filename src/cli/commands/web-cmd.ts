@@ -4,38 +4,17 @@
  * the same views in one self-contained HTML file.
  */
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { WnvError } from "../../bytes/errors.js";
-import type { Inventory } from "../../inventory/mod.js";
-import { readInventory } from "../../inventory/mod.js";
 import { CaptureModel } from "../../web/model.js";
 import { readAssets } from "../../web/page.js";
 import { REPORT_MAX_PACKETS, writeReport } from "../../web/report.js";
 import { isLoopback, startWebServer } from "../../web/server.js";
 import type { CliContext } from "../util.js";
-import { collect, intArg } from "../util.js";
+import { collect, hostState, intArg } from "../util.js";
 import { progressBar } from "../progress.js";
 import type { Progress } from "../progress.js";
 
-/** Host state from files/folders: a missing path or unreadable state is a warning, never an error. */
-function hostState(paths: readonly string[], warn: (s: string) => void): Inventory | null {
-  const ok = paths.filter((p) => {
-    if (existsSync(p)) return true;
-    warn(`--inventory ${p}: no such file or folder (ignored)`);
-    return false;
-  });
-  if (ok.length === 0) return null;
-  try {
-    const inv = readInventory([...ok]);
-    const skipped = inv.sources.filter((s) => s.skipped).length;
-    if (skipped) warn(`${skipped} of ${inv.sources.length} host-state file(s) not recognised (see the notes)`);
-    return inv;
-  } catch (e) {
-    warn(`host state: ${(e as Error).message} (names come from the trace alone)`);
-    return null;
-  }
-}
 
 /** Opens a URL in the default browser, best effort: never fails, never waits. */
 function openBrowser(url: string, warn: (s: string) => void): void {
