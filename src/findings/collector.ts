@@ -96,6 +96,14 @@ export interface PathSeen {
   readonly text: string;
 }
 
+/** A typed array twice as long with the same start (the rest filled with `fill`). */
+function doubled<T extends Int32Array | Float64Array>(a: T, fill = 0): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  if (fill !== 0) b.fill(fill);
+  b.set(a);
+  return b;
+}
+
 /**
  * Which host interfaces (NDIS ifIndex / pktmon physical-NIC components) each direction of a conversation
  * crossed, keyed by the flow key words in a FlowIndex: no string or object per packet.
@@ -137,22 +145,11 @@ export class PathTable {
   }
 
   private grow(): void {
-    const n = this.ifs.length * 2;
-    const a = new Int32Array(n).fill(-1);
-    a.set(this.ifs);
-    this.ifs = a;
-    const c = new Int32Array(this.counts.length * 2);
-    c.set(this.counts);
-    this.counts = c;
-    const f = new Int32Array(this.firstNo.length * 2);
-    f.set(this.firstNo);
-    this.firstNo = f;
-    const l = new Float64Array(this.lastTicks.length * 2);
-    l.set(this.lastTicks);
-    this.lastTicks = l;
-    const t = new Float64Array(this.firstTicks.length * 2);
-    t.set(this.firstTicks);
-    this.firstTicks = t;
+    this.ifs = doubled(this.ifs, -1);
+    this.counts = doubled(this.counts);
+    this.firstNo = doubled(this.firstNo);
+    this.lastTicks = doubled(this.lastTicks);
+    this.firstTicks = doubled(this.firstTicks);
   }
 
   /** The paths whose two directions share no interface (both directions seen). */
