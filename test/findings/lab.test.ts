@@ -328,3 +328,11 @@ test("without host state the host-state checks say why they did not run", () => 
   assert.deepEqual(r.findings.checks.skipped.find((s) => s.code === "overlay-no-encap"), { code: "overlay-no-encap", why: "needs --inventory (which subnets are overlay networks)" });
   assert.equal(only(r, "tcp-no-synack").length, 1, "the trace alone still shows the unanswered SYN");
 });
+
+test("thousands of conversations (tables grow): still no false alarm, and the counts scale", () => {
+  const res = runLab(loadScenario("nat-port-mapping"), { outDir: join(dir, "scaled"), flavor: "netsh", scale: 500 });
+  const r = diagnose(res.files.netsh!, { inventory: readInventory(join(dir, "scaled", "host")) });
+  assert.ok(r.flows.flows.length >= 1500, `${r.flows.flows.length} flows`);
+  assert.deepEqual(r.findings.findings, []);
+  assert.ok(r.findings.checks.ran.includes("asymmetric-path"));
+});
