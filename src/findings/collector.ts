@@ -54,6 +54,8 @@ export interface DropGroup {
   df: boolean;
   /** The location was renamed after a journey hop (once). */
   named: boolean;
+  /** pktmon component id, for pktmon drops. */
+  component?: number;
 }
 
 export interface IcmpErrorGroup {
@@ -351,7 +353,7 @@ export class FindingsCollector {
         let grp = byPkt;
         if (grp && h.names && h.names.source === "inventory" && !grp.named) {
           grp.named = true;
-          grp.location = `${h.names.label} (${grp.location})`;
+          grp.location = grp.component !== undefined ? `${h.names.label} [pktmon component ${grp.component}]` : h.names.label;
         }
         if (!grp) {
           const where = h.names?.label ?? h.where.nicFriendly ?? h.where.nic ?? h.where.switchFriendly ?? h.where.switchName ?? "the vSwitch";
@@ -414,6 +416,7 @@ export class FindingsCollector {
       const name = m.dropReasonName && m.dropReasonName !== String(m.dropReason) ? m.dropReasonName : dropReasonName(m.dropReason);
       const loc = m.componentName ? `${m.componentName} [component ${m.componentId}]` : `component ${m.componentId}`;
       grp = this.dropGroup(m.dropReason, name, loc);
+      grp.component = m.componentId;
       this.pktmonGroups.set(ck, grp);
     }
     grp.refs.add(p.number, p.ticks);
