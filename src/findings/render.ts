@@ -40,13 +40,14 @@ function wrap(text: string, indent: string, width = 110): string {
   return lines.map((l) => indent + l).join("\n");
 }
 
-export function findingText(f: Finding, color = false): string {
+export function findingText(f: Finding, color = false, file?: string): string {
   const sev = f.severity.toUpperCase().padEnd(8);
   const head = `${String(f.rank).padStart(3)}. ${color ? COLORS[f.severity] + sev + "\x1b[0m" : sev} ${f.title}   [${f.code}]`;
   const out = [head, wrap(f.explanation, "     ")];
   const ev = evidenceText(f.evidence);
   if (ev) out.push(`     evidence: ${ev}`);
-  f.next.forEach((n, i) => out.push(`     ${i === 0 ? "next:    " : "         "} ${n}`));
+  const arg = file && /\s/.test(file) ? `"${file}"` : file;
+  f.next.forEach((n, i) => out.push(`     ${i === 0 ? "next:    " : "         "} ${arg ? n.split("<file>").join(arg) : n}`));
   return out.join("\n");
 }
 
@@ -55,7 +56,7 @@ export function renderFindingsText(r: FindingsResult, o: { color?: boolean; file
   const lines: string[] = [];
   const total = r.findings.length;
   lines.push(`${o.file ? `${o.file}: ` : ""}${total === 0 ? "no problems found" : `${total} finding${total === 1 ? "" : "s"}`} (critical ${s.critical}, error ${s.error}, warning ${s.warning}, info ${s.info})`);
-  for (const f of r.findings) lines.push("", findingText(f, o.color));
+  for (const f of r.findings) lines.push("", findingText(f, o.color, o.file));
   if (r.checks.skipped.length) {
     lines.push("", "checks not run:");
     for (const k of r.checks.skipped) lines.push(`  ${k.code}: ${k.why}`);

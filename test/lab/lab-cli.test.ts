@@ -90,10 +90,17 @@ test("lab errors: one line, exit 1", () => {
   assert.equal(run("lab", "nonesuch", "-o", dir).code, 1);
 });
 
-test("demo (npm start) prints the seed-nat capture's VmSwitch lines like Get-WinEvent", () => {
+test("demo (npm start) prints the seed-nat capture's VmSwitch lines like Get-WinEvent, its journeys and a diagnosis", () => {
   const r = run("demo", "-o", join(dir, "demo"));
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^NBL 0xffff[0-9a-f]{12} received from Nic [0-9A-F-]{36} \(Friendly Name: [0-9a-f]{15}\) in switch [0-9A-F-]{36} \(Friendly Name: try-nat\)$/m);
   assert.match(r.out, /^VMSwitch Packet Fragment \(155 bytes\)$/m);
   assert.match(r.out, /^NBL 0xffff[0-9a-f]{12} delivered to Nic [0-9A-F-]{36} \(Friendly Name: Ethernet\) in switch [0-9A-F-]{36} \(Friendly Name: try-nat\)$/m);
+  // Then the journeys, named from the host state, and the diagnosis of the fault-drop scenario.
+  assert.match(r.out, /^#3 ICMP echo 172\.18\.5\.2 → 13\.107\.21\.200 {2}wcow1 \(try-nat\) → vSwitch try-nat → host vNIC vEthernet \(try-nat\) .* NAT: src 172\.18\.5\.2 → 10\.0\.0\.4 {3}delivered$/m);
+  assert.match(r.out, /^6 journeys: 6 delivered, 0 dropped, 0 unfinished$/m);
+  assert.match(r.out, /: 3 findings \(critical 0, error 3, warning 0, info 0\)$/m);
+  assert.match(r.out, /^ {2}2\. ERROR {4}1 packet dropped at wcow2 \(nat\) \[pktmon component \d+\]: Spoofed MAC address is not allowed {3}\[drop\]$/m);
+  assert.match(r.out, /wnvtrace follow \S+fault-drop\.pktmon\.etl --packet 3 shows/);
+  assert.match(r.out, /^See them in a browser: wnvtrace serve /m);
 });
