@@ -297,10 +297,19 @@ export interface PackedHopShape {
 
 /**
  * A hop: [shape (index into shapes, or the shape itself when it has changes/drop), parent, ticks, latencyTicks, cpu,
- * packet number (0 none), nbl, pktmon groupId, pktNumber, appearance, frame length (−1: no frame), link type,
- * frame hex (only when the frame's packet is not embedded)].
+ * packet number (0 none), nbl (text, "" none, or an index into the journey's nbls), pktmon groupId, pktNumber,
+ * appearance, frame length (−1: no frame), link type, frame hex (only when the frame's packet is not embedded)].
  */
-export type PackedHop = [number | PackedHopShape, number, number, number, number, number, string, string, number, number, number, number, string];
+export type PackedHop = [number | PackedHopShape, number, number, number, number, number, string | number, string, number, number, number, number, string];
 
-/** A journey: [id, flavor, key, nbls (0 none), summary, protocol, src, dst, startTicks, endTicks, fate, rewrites, matched (0/1), hops]. */
-export type PackedJourney = [number, string, string, string[] | 0, string, string, string, string, number, number, number | Journey["fate"], Journey["rewrites"], number, PackedHop[]];
+/**
+ * A rewrite: the Rewrite itself, or [hop, by, k] when it is `{ hop, by, ...hops[hop].changes[k] }` (NAT and VFP
+ * rewrites repeat their hop's changes).
+ */
+export type PackedRewrite = Journey["rewrites"][number] | [number, string, number];
+
+/**
+ * A journey: [id, flavor, key, nbls (0 none), summary, protocol, src, dst, startTicks, endTicks, fate (index into
+ * PackedJourneys.fates, or the fate itself), rewrites, matched (0/1), hops].
+ */
+export type PackedJourney = [number, string, string, string[] | 0, string, string, string, string, number, number, number | Journey["fate"], PackedRewrite[], number, PackedHop[]];

@@ -33,7 +33,7 @@ import type { Topology } from "../topology/mod.js";
 import { TopologyCollector, buildTopology, finishTopology, topologyGraph } from "../topology/mod.js";
 import { FindingsCollector } from "../findings/mod.js";
 import type {
-  EmbeddedPackets, EmbeddedRecord, JourneyView, LoadStatus, Overview, PackedHop, PackedHopShape, PackedJourney, PackedJourneys, PackedPackets, PackedReport,
+  EmbeddedPackets, EmbeddedRecord, JourneyView, LoadStatus, Overview, PackedHop, PackedHopShape, PackedJourney, PackedJourneys, PackedPackets, PackedReport, PackedRewrite,
   PacketDetail, PacketPage, PacketRow, PacketTemplate, ReportData, Timeline, TopologyView,
 } from "./api.js";
 import { PACKED_FORMAT, expandJourney, recordOf, rowOf } from "./packed.js";
@@ -234,6 +234,8 @@ export class CaptureModel {
   private readonly shapes = new Interner();
   private readonly places = new Places();
   private readonly groups = new Interner();
+  private readonly fates = new Interner();
+  private static readonly MAX_FATES = 65536;
   private readonly journeys = new TextStore();
   private readonly quickShapes = new Map<string, number>();
   private readonly dis: Dissecter = newDissecter();
@@ -466,10 +468,20 @@ export class CaptureModel {
         }
       }
       const f = h.frame;
-      return [shape, h.parent, h.ticks, h.latencyTicks, h.cpu, no, h.nbl ?? "", h.pktmon?.groupId ?? "", h.pktmon?.pktNumber ?? 0, h.pktmon?.appearance ?? 0,
+      const k = h.nbl && j.nbls ? j.nbls.indexOf(h.nbl) : -1;
+      return [shape, h.parent, h.ticks, h.latencyTicks, h.cpu, no, k >= 0 ? k : (h.nbl ?? ""), h.pktmon?.groupId ?? "", h.pktmon?.pktNumber ?? 0, h.pktmon?.appearance ?? 0,
         f ? f.length : -1, f ? f.linkType : 0, f && !(no > 0 && no <= c.n) ? hexOf(f.bytes) : ""];
     });
-    const s: StoredJourney = [j.id, j.flavor, j.key, j.nbls ?? 0, j.summary, j.protocol, j.src, j.dst, j.startTicks, j.endTicks, j.fate, j.rewrites, j.matched ? 1 : 0, hops];
+    // Rewrites mostly repeat their hop's changes: [hop, by, index of the change] then.
+    const rewrites: PackedRewrite[] = j.rewrites.map((r) => {
+      const ch = j.hops[r.hop]?.changes;
+      if (!ch || Object.keys(r).length !== 5) return r;
+      const k = ch.findIndex((c) => c.field === r.field && c.from === r.from && c.to === r.to && Object.keys(c).length === 3);
+      return k >= 0 ? [r.hop, r.by, k] : r;
+    });
+    // Fates repeat ("delivered to wcow2 …"): interned, unless an unusual capture makes them unique.
+    const fate = this.fates.list.length < CaptureModel.MAX_FATES ? this.fates.id(JSON.stringify(j.fate)) : j.fate;
+    const s: StoredJourney = [j.id, j.flavor, j.key, j.nbls ?? 0, j.summary, j.protocol, j.src, j.dst, j.startTicks, j.endTicks, fate, rewrites, j.matched ? 1 : 0, hops];
     this.journeys.add(j.id, JSON.stringify(s));
   }
 
@@ -707,7 +719,7 @@ export class CaptureModel {
     return {
       shape: (i) => this.shapes.json(i) as HopShape,
       place: (i) => this.places.get(i),
-      fate: (f) => f as Journey["fate"],
+      fate: (f) => (typeof f === "number" ? (this.fates.json(f) as Journey["fate"]) : f),
       iso: (ticks) => this.clock.iso(ticks),
       bytes: (no) => (no > 0 && no <= this.cols.n ? this.bytesOf(no - 1) : null),
       hexFor,
@@ -803,21 +815,13 @@ export class CaptureModel {
     if (n < c.n) notes.push(`this report holds the first ${n} of ${c.n} packets (wnvtrace report --max-packets); flows, topology, findings, timeline and counts cover the whole capture`);
     const ids = new Set<number>();
     for (let i = 0; i < n; i++) if (c.journey[i]) ids.add(c.journey[i]);
-    // Journeys: fates interned; frames of packets past the cap carry their hex.
-    const fates: Journey["fate"][] = [];
-    const fateIds = new Map<string, number>();
+    // Journeys as stored (fates by index into the model's table); frames of packets past the cap carry their hex.
+    const fates = this.fates.list.map((t, k) => (k === 0 ? null : this.fates.json(k))) as Journey["fate"][];
     const list: PackedJourney[] = [];
     for (const id of [...ids].sort((a, b) => a - b)) {
       const text = this.journeys.get(id);
       if (!text) continue;
       const s = JSON.parse(text) as StoredJourney;
-      const key = JSON.stringify(s[10]);
-      let f = fateIds.get(key);
-      if (f === undefined) {
-        fateIds.set(key, (f = fates.length));
-        fates.push(s[10] as Journey["fate"]);
-      }
-      s[10] = f;
       for (const h of s[13]) if (h[10] >= 0 && h[5] > n && h[5] <= c.n) h[12] = hexOf(this.bytesOf(h[5] - 1));
       list.push(s);
     }

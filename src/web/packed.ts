@@ -93,11 +93,12 @@ export interface JourneyEnv {
 export function expandJourney(s: PackedJourney, env: JourneyEnv): JourneyView {
   const [jid, flavor, key, nbls, summary, protocol, src, dst, startTicks, endTicks, fate, rewrites, matched, hops] = s;
   const d = env.d;
+  const shapeOf = (shape: number | PackedHopShape): PackedHopShape => (typeof shape === "number" ? env.shape(shape) : shape);
   const view = {
     id: jid, flavor, key, ...(nbls ? { nbls } : {}), summary, protocol, src, dst, startTicks, endTicks,
     hops: hops.map((h, index) => {
       const [shape, parent, ticks, latencyTicks, cpu, no, nbl, group, pktNumber, appearance, flen, link, hex] = h;
-      const sh = typeof shape === "number" ? env.shape(shape) : shape;
+      const sh = shapeOf(shape);
       let frame: { hex: string; length: number; linkType: number; summary?: string } | undefined;
       if (flen >= 0) {
         const own = no > 0 ? env.bytes(no) : null;
@@ -113,11 +114,13 @@ export function expandJourney(s: PackedJourney, env: JourneyEnv): JourneyView {
         index, parent, kind: sh.kind, ticks, time: env.iso(ticks), latencyTicks, cpu, where: env.place(sh.w),
         ...(typeof sh.n === "number" ? { names: env.place(sh.n) } : {}), eventIds: sh.eventIds,
         ...(group ? { pktmon: { groupId: group, pktNumber, appearance } } : {}),
-        ...(nbl ? { nbl } : {}), ...(no ? { packet: no } : {}), ...(sh.vlan !== undefined ? { vlan: sh.vlan } : {}),
+        ...(nbl !== "" ? { nbl: typeof nbl === "number" ? (nbls as string[])[nbl] : nbl } : {}), ...(no ? { packet: no } : {}), ...(sh.vlan !== undefined ? { vlan: sh.vlan } : {}),
         ...(frame ? { frame } : {}), changes: sh.changes ?? [], ...(sh.drop ? { drop: sh.drop } : {}), ...(sh.delivered !== undefined ? { delivered: sh.delivered } : {}),
       };
     }),
-    fate: env.fate(fate), rewrites, ...(matched ? { matched: true } : {}),
+    fate: env.fate(fate),
+    rewrites: rewrites.map((r) => (Array.isArray(r) ? { hop: r[0], by: r[1], ...shapeOf(hops[r[0]][0]).changes[r[2]] } : r)),
+    ...(matched ? { matched: true } : {}),
   };
   return view as unknown as JourneyView;
 }
