@@ -229,12 +229,15 @@ export class CaptureModel {
   private readonly chunks: Uint8Array[] = [];
   private chunkUsed = CHUNK;
   private readonly templates: Template[] = [];
-  private readonly templateIds = new Map<string, number>();
+  /** Template ids by metaHash. */
+  private readonly templateIds = new Map<number, number[]>();
   private readonly strings = new Interner();
   private readonly shapes = new Interner();
   private readonly places = new Places();
   private readonly groups = new Interner();
-  private readonly fates = new Interner();
+  /** Distinct fates (index 0 unused), by location for lookup. */
+  private readonly fates: Journey["fate"][] = [{ kind: "unfinished" }];
+  private readonly fateIds = new Map<string, number[]>();
   private static readonly MAX_FATES = 65536;
   private readonly journeys = new TextStore();
   private readonly quickShapes = new Map<string, number>();
@@ -358,21 +361,23 @@ export class CaptureModel {
     this.events += n;
   }
 
+  /**
+   * The template of a packet: found by a numeric hash of its metadata and a field-by-field comparison (no key
+   * string per packet: building and hashing one cost more than the rest of storing the packet).
+   */
   private templateOf(p: PacketRecord): number {
-    let key: string;
-    const head = `${p.source}|${p.linkType}|${p.direction}|${p.eventId}|`;
-    if (p.pktmon) {
-      const m = p.pktmon;
-      key = `${head}${m.dirTag}|${m.dirName}|${m.packetType}|${m.packetTypeName}|${m.componentId}|${m.componentName ?? ""}|${m.edgeId}|${m.filterId}|${m.drop}|${m.dropReason}|${m.dropReasonName ?? ""}|${m.dropLocation}`;
-    } else if (p.vmswitch) {
-      const v = p.vmswitch;
-      key = `${head}${v.miniportIfIndex}|${v.lowerIfIndex}|${v.sourcePortId}|${v.sourcePortName}|${v.sourceNicName}|${v.sourceNicType}|${v.destinationCount}|${v.vlanId}`;
-    } else if (p.ndis) {
-      const m = p.ndis;
-      key = `${head}${m.miniportIfIndex}|${m.lowerIfIndex}|${m.fragments}|${m.ifName ?? ""}|${m.metadataHex ?? ""}`;
-    } else key = head;
-    let id = this.templateIds.get(key);
-    if (id !== undefined) return id;
+    const b = metaHash(p);
+    const cands = this.templateIds.get(b);
+    if (cands) {
+      for (const id of cands) if (sameMeta(this.templates[id], p)) return id;
+    }
+    const id = this.newTemplate(p);
+    if (cands) cands.push(id);
+    else this.templateIds.set(b, [id]);
+    return id;
+  }
+
+  private newTemplate(p: PacketRecord): number {
     const comps = this.reader!.packets.components;
     const ifName = describeInterface(p, comps).name;
     const dir = dirOf(p);
@@ -384,7 +389,7 @@ export class CaptureModel {
       const v = p.vmswitch;
       where = `vNIC ${v.sourceNicType} ${v.sourceNicName}${v.vlanId ? ` vlan ${v.vlanId}` : ""} ${dir}`;
     } else where = `${ifName} ${dir}`;
-    id = this.templates.length;
+    const id = this.templates.length;
     this.templates.push({
       source: p.source, linkType: p.linkType, direction: p.direction, eventId: p.eventId,
       ...(p.ndis ? { ndis: p.ndis } : {}),
@@ -392,7 +397,6 @@ export class CaptureModel {
       ...(p.pktmon ? { pktmon: { ...p.pktmon, groupId: "", pktNumber: 0, appearance: 0 } } : {}),
       where: this.strings.id(where.trim()), ifName, dir,
     });
-    this.templateIds.set(key, id);
     return id;
   }
 
@@ -480,9 +484,24 @@ export class CaptureModel {
       return k >= 0 ? [r.hop, r.by, k] : r;
     });
     // Fates repeat ("delivered to wcow2 …"): interned, unless an unusual capture makes them unique.
-    const fate = this.fates.list.length < CaptureModel.MAX_FATES ? this.fates.id(JSON.stringify(j.fate)) : j.fate;
+    const fate = this.fateId(j.fate);
     const s: StoredJourney = [j.id, j.flavor, j.key, j.nbls ?? 0, j.summary, j.protocol, j.src, j.dst, j.startTicks, j.endTicks, fate, rewrites, j.matched ? 1 : 0, hops];
     this.journeys.add(j.id, JSON.stringify(s));
+  }
+
+  /** Fates repeat ("delivered to wcow2 …"): an index into `fates`, or the fate itself once there are too many. */
+  private fateId(f: Journey["fate"]): number | Journey["fate"] {
+    const key = f.location ?? f.kind;
+    let cands = this.fateIds.get(key);
+    if (cands) {
+      for (const id of cands) if (sameFate(this.fates[id], f)) return id;
+    }
+    if (this.fates.length >= CaptureModel.MAX_FATES) return f;
+    const id = this.fates.length;
+    this.fates.push({ ...f });
+    if (cands) cands.push(id);
+    else this.fateIds.set(key, (cands = [id]));
+    return id;
   }
 
   private finish(): void {
@@ -719,7 +738,7 @@ export class CaptureModel {
     return {
       shape: (i) => this.shapes.json(i) as HopShape,
       place: (i) => this.places.get(i),
-      fate: (f) => (typeof f === "number" ? (this.fates.json(f) as Journey["fate"]) : f),
+      fate: (f) => (typeof f === "number" ? this.fates[f] : f),
       iso: (ticks) => this.clock.iso(ticks),
       bytes: (no) => (no > 0 && no <= this.cols.n ? this.bytesOf(no - 1) : null),
       hexFor,
@@ -816,7 +835,7 @@ export class CaptureModel {
     const ids = new Set<number>();
     for (let i = 0; i < n; i++) if (c.journey[i]) ids.add(c.journey[i]);
     // Journeys as stored (fates by index into the model's table); frames of packets past the cap carry their hex.
-    const fates = this.fates.list.map((t, k) => (k === 0 ? null : this.fates.json(k))) as Journey["fate"][];
+    const fates = this.fates;
     const list: PackedJourney[] = [];
     for (const id of [...ids].sort((a, b) => a - b)) {
       const text = this.journeys.get(id);
@@ -913,6 +932,58 @@ export class CaptureModel {
     this.findingsCol = null;
     this.quickShapes.clear();
   }
+}
+
+/** Equal fates (the fields a Fate has, and no others). */
+function sameFate(a: Journey["fate"], b: Journey["fate"]): boolean {
+  return a.kind === b.kind && a.reason === b.reason && a.reasonName === b.reasonName && a.location === b.location && a.explanation === b.explanation &&
+    a.hop === b.hop && Object.keys(a).length === Object.keys(b).length;
+}
+
+const DIR_CODE: Record<string, number> = { in: 1, out: 2, unknown: 3 };
+
+/** A 32-bit hash of the metadata a template holds (equal metadata, equal hash). */
+function metaHash(p: PacketRecord): number {
+  let h = Math.imul(p.eventId, 0x9e3779b1) ^ Math.imul(p.linkType + 1, 0x85ebca6b) ^ (DIR_CODE[p.direction] ?? 0);
+  if (p.pktmon) {
+    const m = p.pktmon;
+    h = Math.imul(h ^ m.componentId, 0xc2b2ae35) ^ Math.imul(m.edgeId + 7 * m.dirTag, 0x27d4eb2f) ^ (m.dropReason << 3) ^ m.packetType;
+  } else if (p.vmswitch) {
+    const v = p.vmswitch;
+    h = Math.imul(h ^ v.sourcePortId, 0xc2b2ae35) ^ Math.imul(v.miniportIfIndex + 31 * v.lowerIfIndex, 0x27d4eb2f) ^ (v.vlanId << 8) ^ v.destinationCount;
+  } else if (p.ndis) {
+    const m = p.ndis;
+    h = Math.imul(h ^ m.miniportIfIndex, 0xc2b2ae35) ^ Math.imul(m.lowerIfIndex + 1, 0x27d4eb2f) ^ (m.fragments << 4);
+  }
+  return h | 0;
+}
+
+/** Whether template `t` holds the metadata of `p` (the same fields the template keeps; "" and absent names are equal). */
+function sameMeta(t: Template, p: PacketRecord): boolean {
+  if (t.source !== p.source || t.linkType !== p.linkType || t.direction !== p.direction || t.eventId !== p.eventId) return false;
+  if (p.pktmon) {
+    const a = t.pktmon;
+    const m = p.pktmon;
+    return !!a && a.dirTag === m.dirTag && a.dirName === m.dirName && a.packetType === m.packetType && a.packetTypeName === m.packetTypeName &&
+      a.componentId === m.componentId && (a.componentName ?? "") === (m.componentName ?? "") && a.edgeId === m.edgeId && a.filterId === m.filterId &&
+      a.drop === m.drop && a.dropReason === m.dropReason && (a.dropReasonName ?? "") === (m.dropReasonName ?? "") && a.dropLocation === m.dropLocation;
+  }
+  if (t.pktmon) return false;
+  if (p.vmswitch) {
+    const a = t.vmswitch;
+    const v = p.vmswitch;
+    return !!a && a.miniportIfIndex === v.miniportIfIndex && a.lowerIfIndex === v.lowerIfIndex && a.sourcePortId === v.sourcePortId &&
+      a.sourcePortName === v.sourcePortName && a.sourceNicName === v.sourceNicName && a.sourceNicType === v.sourceNicType &&
+      a.destinationCount === v.destinationCount && a.vlanId === v.vlanId;
+  }
+  if (t.vmswitch) return false;
+  if (p.ndis) {
+    const a = t.ndis;
+    const m = p.ndis;
+    return !!a && a.miniportIfIndex === m.miniportIfIndex && a.lowerIfIndex === m.lowerIfIndex && a.fragments === m.fragments &&
+      (a.ifName ?? "") === (m.ifName ?? "") && (a.metadataHex ?? "") === (m.metadataHex ?? "");
+  }
+  return !t.ndis;
 }
 
 /** Display-filter MAC literal from the topology's dash form. */
