@@ -1,6 +1,6 @@
 /**
  * The contract between the web UI (browser code in web/app) and its data: `wnvtrace serve` answers these over
- * HTTP as JSON, `wnvtrace report` embeds the same records in the HTML file. Pure types, no runtime code, so the
+ * HTTP as JSON, `wnvtrace report` embeds the same records in the HTML file (compactly: PackedReport, at the end). Pure types, no runtime code, so the
  * browser bundle and the server both import them.
  *
  * HTTP (serve, 127.0.0.1 only by default; GET only; nothing in a URL names a file):
@@ -166,8 +166,8 @@ export interface ReportData {
   readonly timeline: Timeline;
   readonly journeys: JourneyView[];
   /**
-   * The packets, for in-browser filtering and detail (report.html: the whole ReportData is the JSON text of
-   * `<script type="application/json" id="wnv-data">`). Absent: the report has no packet table.
+   * The packets, for in-browser filtering and detail (report.html embeds them as PackedReport.packets, below).
+   * Absent: the report has no packet table.
    */
   readonly packets?: EmbeddedPackets;
 }
@@ -271,7 +271,7 @@ export interface PackedPackets {
 
 /**
  * Journeys touching an embedded packet, ordered by id. Hop shapes and places are shared (see PackedHop); a
- * journey's fate is an index into `fates`.
+ * journey's fate is an index into `fates` (entry 0 unused) or the fate itself.
  */
 export interface PackedJourneys {
   readonly shapes: PackedHopShape[];
