@@ -1,6 +1,6 @@
 /**
  * The contract between the web UI (browser code in web/app) and its data: `wnvtrace serve` answers these over
- * HTTP as JSON, `wnvtrace report` embeds the same records in the HTML file. Pure types, no runtime code, so the
+ * HTTP as JSON, `wnvtrace report` embeds the same records in the HTML file (compactly: PackedReport, at the end). Pure types, no runtime code, so the
  * browser bundle and the server both import them.
  *
  * HTTP (serve, 127.0.0.1 only by default; GET only; nothing in a URL names a file):
@@ -19,7 +19,7 @@ import type { FindingsResult } from "../findings/types.js";
 import type { FlowsResult } from "../flows/types.js";
 import type { Journey } from "../journeys/types.js";
 import type { Topology } from "../topology/types.js";
-import type { PacketRecord } from "../packets/frame.js";
+import type { NdisMeta, PacketRecord, PktmonMeta, VmSwitchMeta } from "../packets/frame.js";
 
 export interface LoadStatus {
   readonly state: "loading" | "ready" | "failed";
@@ -153,7 +153,11 @@ export interface Timeline {
   readonly series: { readonly where: string; readonly counts: number[] }[];
 }
 
-/** What `wnvtrace report` embeds (and what an in-browser data source answers from). */
+/**
+ * Everything a report shows, in the shapes the views read (EmbeddedSource answers these). `CaptureModel.reportData`
+ * builds it whole; report.html embeds the smaller PackedReport instead, which EmbeddedSource expands on demand
+ * (src/web/packed.ts) into exactly these records.
+ */
 export interface ReportData {
   readonly overview: Overview;
   readonly topology: TopologyView;
@@ -162,8 +166,8 @@ export interface ReportData {
   readonly timeline: Timeline;
   readonly journeys: JourneyView[];
   /**
-   * The packets, for in-browser filtering and detail (report.html: the whole ReportData is the JSON text of
-   * `<script type="application/json" id="wnv-data">`). Absent: the report has no packet table.
+   * The packets, for in-browser filtering and detail (report.html embeds them as PackedReport.packets, below).
+   * Absent: the report has no packet table.
    */
   readonly packets?: EmbeddedPackets;
 }
@@ -189,3 +193,123 @@ export interface EmbeddedPackets {
   /** Packets in the capture (rows may hold only the first N: Overview.notes says so). */
   readonly total: number;
 }
+
+// ---- report.html's embedded form ---------------------------------------------------------------------------
+//
+// report.html carries `<script type="application/octet-stream" id="wnv-data" data-encoding="deflate-raw+base64">`:
+// base64 of the raw-DEFLATE (RFC 1951) compressed UTF-8 JSON text of a PackedReport. The browser inflates it with
+// DecompressionStream("deflate-raw") and expands it lazily with src/web/packed.ts (PackedView), the same code
+// `wnvtrace serve` uses for its answers, so the views get the api.ts shapes above:
+//   - PacketRow src/dst/protocol/info are not stored: the browser dissects the bytes (src/web/columns.ts);
+//   - PacketRecord metadata shared by many packets (source, link type, pktmon component, drop reason, vSwitch
+//     port …) is a PacketTemplate stored once; the per-packet numbers are columns (arrays of numbers);
+//   - identical captured bytes (pktmon sees one packet at many components) are stored once;
+//   - journeys are compact tuples (PackedJourney) over shared hop shapes, places and fates; hop times (ISO) come
+//     from ticks + the trace start, frame summaries from the packet's bytes.
+
+export interface PackedReport {
+  /** Version tag (src/web/packed.ts PACKED_FORMAT). */
+  readonly format: "wnvtrace-report/2";
+  readonly overview: Overview;
+  readonly topology: TopologyView;
+  readonly flows: FlowsResult;
+  readonly findings: FindingsResult;
+  readonly timeline: Timeline;
+  /** Trace start as a FILETIME (decimal string): hop times are IsoClock(traceStart).iso(ticks). */
+  readonly traceStart: string;
+  readonly journeys: PackedJourneys;
+  readonly packets?: PackedPackets;
+}
+
+/** The PacketRecord fields many packets share (per-packet numbers are PackedPackets columns; their slots here are 0 / ""). */
+export interface PacketTemplate {
+  readonly source: PacketRecord["source"];
+  readonly linkType: PacketRecord["linkType"];
+  readonly direction: PacketRecord["direction"];
+  readonly eventId: number;
+  readonly ndis?: NdisMeta;
+  readonly vmswitch?: VmSwitchMeta;
+  readonly pktmon?: PktmonMeta;
+}
+
+/**
+ * The first `count` packets (numbers 1 … count) as columns: every array has `count` entries, entry i is packet
+ * number i + 1. `ticks` is delta-coded (ticks[i] − ticks[i − 1]; entry 0 is absolute). `hash` (vSwitch RSS hash),
+ * `group`/`pktNumber`/`appearance` (pktmon) are present when some packet has them. Packet i's captured bytes are
+ * bytes[offsets[blob[i]] .. offsets[blob[i] + 1]) of the base64-decoded `bytes`.
+ */
+export interface PackedPackets {
+  readonly count: number;
+  /** Packets in the capture (count may be fewer: Overview.notes says so). */
+  readonly total: number;
+  /** Ticks of packet 1: PacketRow.time = (ticks − firstTicks) / 1e7. */
+  readonly firstTicks: number;
+  readonly templates: PacketTemplate[];
+  /** PacketRow.where texts. */
+  readonly places: string[];
+  /** pktmon PktGroupIds. */
+  readonly groups?: string[];
+  readonly tmpl: number[];
+  readonly ticks: number[];
+  readonly cpu: number[];
+  readonly pid: number[];
+  readonly tid: number[];
+  /** originalLength (PacketRow.length). */
+  readonly length: number[];
+  /** Index into `places`. */
+  readonly where: number[];
+  /** Journey id, 0 for none. */
+  readonly journey: number[];
+  readonly hash?: number[];
+  readonly group?: number[];
+  readonly pktNumber?: number[];
+  readonly appearance?: number[];
+  readonly blob: number[];
+  readonly bytes: string;
+  readonly offsets: number[];
+}
+
+/**
+ * Journeys touching an embedded packet, ordered by id. Hop shapes and places are shared (see PackedHop); a
+ * journey's fate is an index into `fates` (entry 0 unused) or the fate itself.
+ */
+export interface PackedJourneys {
+  readonly shapes: PackedHopShape[];
+  /** Hop `where`/`names` objects, by index (≥ 0) … */
+  readonly places: unknown[];
+  /** … and by −1 − index (snapshots, past the model's identity limit). */
+  readonly placeSnaps: unknown[];
+  readonly fates: Journey["fate"][];
+  readonly list: PackedJourney[];
+}
+
+/** What hops at one place have in common: kind, where (place), names (place or null), event ids, changes … */
+export interface PackedHopShape {
+  readonly kind: string;
+  readonly w: number;
+  readonly n: number | null;
+  readonly eventIds: number[];
+  readonly vlan?: number;
+  readonly changes: Journey["hops"][number]["changes"];
+  readonly drop?: Journey["hops"][number]["drop"];
+  readonly delivered?: boolean;
+}
+
+/**
+ * A hop: [shape (index into shapes, or the shape itself when it has changes/drop), parent, ticks, latencyTicks, cpu,
+ * packet number (0 none), nbl (text, "" none, or an index into the journey's nbls), pktmon groupId, pktNumber,
+ * appearance, frame length (−1: no frame), link type, frame hex (only when the frame's packet is not embedded)].
+ */
+export type PackedHop = [number | PackedHopShape, number, number, number, number, number, string | number, string, number, number, number, number, string];
+
+/**
+ * A rewrite: the Rewrite itself, or [hop, by, k] when it is `{ hop, by, ...hops[hop].changes[k] }` (NAT and VFP
+ * rewrites repeat their hop's changes).
+ */
+export type PackedRewrite = Journey["rewrites"][number] | [number, string, number];
+
+/**
+ * A journey: [id, flavor, key, nbls (0 none), summary, protocol, src, dst, startTicks, endTicks, fate (index into
+ * PackedJourneys.fates, or the fate itself), rewrites, matched (0/1), hops].
+ */
+export type PackedJourney = [number, string, string, string[] | 0, string, string, string, string, number, number, number | Journey["fate"], PackedRewrite[], number, PackedHop[]];

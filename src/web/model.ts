@@ -25,16 +25,20 @@ import type { Inventory } from "../inventory/mod.js";
 import { InventoryLookup } from "../inventory/mod.js";
 import type { Journey } from "../journeys/mod.js";
 import { IsoClock, JourneyReader } from "../journeys/mod.js";
-import type { Dissector, NdisMeta, PacketRecord, PacketSource, PktmonMeta, TreeNode, VmSwitchMeta } from "../packets/mod.js";
-import { Dissection, NDISCAP_GUID, PKTMON_GUID, Proto, ipv4Text, ipv6Text, layerTrees, macText, newDissecter, summarize } from "../packets/mod.js";
+import type { Dissector, PacketRecord, TreeNode } from "../packets/mod.js";
+import { Dissection, NDISCAP_GUID, PKTMON_GUID, layerTrees, newDissecter } from "../packets/mod.js";
 import type { Dissecter } from "../packets/mod.js";
 import { describeInterface } from "../export/mod.js";
 import type { Topology } from "../topology/mod.js";
 import { TopologyCollector, buildTopology, finishTopology, topologyGraph } from "../topology/mod.js";
 import { FindingsCollector } from "../findings/mod.js";
 import type {
-  EmbeddedPackets, EmbeddedRecord, JourneyView, LoadStatus, Overview, PacketDetail, PacketPage, PacketRow, ReportData, Timeline, TopologyView,
+  EmbeddedPackets, EmbeddedRecord, JourneyView, LoadStatus, Overview, PackedHop, PackedHopShape, PackedJourney, PackedJourneys, PackedPackets, PackedReport, PackedRewrite,
+  PacketDetail, PacketPage, PacketRow, PacketTemplate, ReportData, Timeline, TopologyView,
 } from "./api.js";
+import { PACKED_FORMAT, expandJourney, recordOf, rowOf } from "./packed.js";
+import type { JourneyEnv } from "./packed.js";
+export { columns } from "./columns.js";
 
 export interface CaptureModelOptions {
   /** Host state to name containers, networks and NICs (never required). */
@@ -48,17 +52,11 @@ export const MAX_PAGE = 5000;
 
 const CHUNK = 16 * 1024 * 1024;
 
-/** Metadata shared by many packets: everything of a PacketRecord but the per-packet numbers. */
-interface Template {
-  readonly source: PacketSource;
-  readonly linkType: PacketRecord["linkType"];
-  readonly direction: PacketRecord["direction"];
-  readonly eventId: number;
-  readonly ndis?: NdisMeta;
-  /** hashValue is per packet (Cols.hash). */
-  readonly vmswitch?: VmSwitchMeta;
-  /** groupId, pktNumber, appearance are per packet. */
-  readonly pktmon?: PktmonMeta;
+/**
+ * Metadata shared by many packets: everything of a PacketRecord but the per-packet numbers (vmswitch.hashValue,
+ * pktmon groupId/pktNumber/appearance are Cols).
+ */
+interface Template extends PacketTemplate {
   /** Interned "where" text and the pcapng interface name. */
   readonly where: number;
   readonly ifName: string;
@@ -160,24 +158,15 @@ class Places {
   get(i: number): unknown {
     return i >= 0 ? this.objs[i] : this.snap.json(-1 - i);
   }
+  /** Every place by index, and the snapshots by −1 − index (PackedJourneys.places / placeSnaps). */
+  tables(): { places: unknown[]; snaps: unknown[] } {
+    return { places: this.objs, snaps: this.snap.list.map((t, k) => (k === 0 ? null : this.snap.json(k))) };
+  }
 }
 
-/** What hops at one place have in common (interned when it has no changes and no drop). */
-interface HopShape {
-  kind: string;
-  w: number;
-  n: number | null;
-  eventIds: number[];
-  vlan?: number;
-  changes: Journey["hops"][number]["changes"];
-  drop?: Journey["hops"][number]["drop"];
-  delivered?: boolean;
-}
-
-/** A stored hop: [shape, parent, ticks, latencyTicks, cpu, packet (0 none), nbl, pktmon group, pktNumber, appearance, frame length, link type, frame hex when no packet]. */
-type StoredHop = [number | HopShape, number, number, number, number, number, string, string, number, number, number, number, string];
-/** A stored journey: [id, flavor, key, nbls, summary, protocol, src, dst, startTicks, endTicks, fate, rewrites, matched, hops]. */
-type StoredJourney = [number, string, string, string[] | 0, string, string, string, string, number, number, Journey["fate"], Journey["rewrites"], number, StoredHop[]];
+type HopShape = PackedHopShape;
+type StoredHop = PackedHop;
+type StoredJourney = PackedJourney;
 
 /**
  * Texts by id (1-based, any order) kept as UTF-8 in 4 MiB slabs: no string per journey on the JS heap (and
@@ -240,11 +229,16 @@ export class CaptureModel {
   private readonly chunks: Uint8Array[] = [];
   private chunkUsed = CHUNK;
   private readonly templates: Template[] = [];
-  private readonly templateIds = new Map<string, number>();
+  /** Template ids by metaHash. */
+  private readonly templateIds = new Map<number, number[]>();
   private readonly strings = new Interner();
   private readonly shapes = new Interner();
   private readonly places = new Places();
   private readonly groups = new Interner();
+  /** Distinct fates (index 0 unused), by location for lookup. */
+  private readonly fates: Journey["fate"][] = [{ kind: "unfinished" }];
+  private readonly fateIds = new Map<string, number[]>();
+  private static readonly MAX_FATES = 65536;
   private readonly journeys = new TextStore();
   private readonly quickShapes = new Map<string, number>();
   private readonly dis: Dissecter = newDissecter();
@@ -367,21 +361,23 @@ export class CaptureModel {
     this.events += n;
   }
 
+  /**
+   * The template of a packet: found by a numeric hash of its metadata and a field-by-field comparison (no key
+   * string per packet: building and hashing one cost more than the rest of storing the packet).
+   */
   private templateOf(p: PacketRecord): number {
-    let key: string;
-    const head = `${p.source}|${p.linkType}|${p.direction}|${p.eventId}|`;
-    if (p.pktmon) {
-      const m = p.pktmon;
-      key = `${head}${m.dirTag}|${m.dirName}|${m.packetType}|${m.packetTypeName}|${m.componentId}|${m.componentName ?? ""}|${m.edgeId}|${m.filterId}|${m.drop}|${m.dropReason}|${m.dropReasonName ?? ""}|${m.dropLocation}`;
-    } else if (p.vmswitch) {
-      const v = p.vmswitch;
-      key = `${head}${v.miniportIfIndex}|${v.lowerIfIndex}|${v.sourcePortId}|${v.sourcePortName}|${v.sourceNicName}|${v.sourceNicType}|${v.destinationCount}|${v.vlanId}`;
-    } else if (p.ndis) {
-      const m = p.ndis;
-      key = `${head}${m.miniportIfIndex}|${m.lowerIfIndex}|${m.fragments}|${m.ifName ?? ""}|${m.metadataHex ?? ""}`;
-    } else key = head;
-    let id = this.templateIds.get(key);
-    if (id !== undefined) return id;
+    const b = metaHash(p);
+    const cands = this.templateIds.get(b);
+    if (cands) {
+      for (const id of cands) if (sameMeta(this.templates[id], p)) return id;
+    }
+    const id = this.newTemplate(p);
+    if (cands) cands.push(id);
+    else this.templateIds.set(b, [id]);
+    return id;
+  }
+
+  private newTemplate(p: PacketRecord): number {
     const comps = this.reader!.packets.components;
     const ifName = describeInterface(p, comps).name;
     const dir = dirOf(p);
@@ -393,7 +389,7 @@ export class CaptureModel {
       const v = p.vmswitch;
       where = `vNIC ${v.sourceNicType} ${v.sourceNicName}${v.vlanId ? ` vlan ${v.vlanId}` : ""} ${dir}`;
     } else where = `${ifName} ${dir}`;
-    id = this.templates.length;
+    const id = this.templates.length;
     this.templates.push({
       source: p.source, linkType: p.linkType, direction: p.direction, eventId: p.eventId,
       ...(p.ndis ? { ndis: p.ndis } : {}),
@@ -401,7 +397,6 @@ export class CaptureModel {
       ...(p.pktmon ? { pktmon: { ...p.pktmon, groupId: "", pktNumber: 0, appearance: 0 } } : {}),
       where: this.strings.id(where.trim()), ifName, dir,
     });
-    this.templateIds.set(key, id);
     return id;
   }
 
@@ -477,11 +472,36 @@ export class CaptureModel {
         }
       }
       const f = h.frame;
-      return [shape, h.parent, h.ticks, h.latencyTicks, h.cpu, no, h.nbl ?? "", h.pktmon?.groupId ?? "", h.pktmon?.pktNumber ?? 0, h.pktmon?.appearance ?? 0,
+      const k = h.nbl && j.nbls ? j.nbls.indexOf(h.nbl) : -1;
+      return [shape, h.parent, h.ticks, h.latencyTicks, h.cpu, no, k >= 0 ? k : (h.nbl ?? ""), h.pktmon?.groupId ?? "", h.pktmon?.pktNumber ?? 0, h.pktmon?.appearance ?? 0,
         f ? f.length : -1, f ? f.linkType : 0, f && !(no > 0 && no <= c.n) ? hexOf(f.bytes) : ""];
     });
-    const s: StoredJourney = [j.id, j.flavor, j.key, j.nbls ?? 0, j.summary, j.protocol, j.src, j.dst, j.startTicks, j.endTicks, j.fate, j.rewrites, j.matched ? 1 : 0, hops];
+    // Rewrites mostly repeat their hop's changes: [hop, by, index of the change] then.
+    const rewrites: PackedRewrite[] = j.rewrites.map((r) => {
+      const ch = j.hops[r.hop]?.changes;
+      if (!ch || Object.keys(r).length !== 5) return r;
+      const k = ch.findIndex((c) => c.field === r.field && c.from === r.from && c.to === r.to && Object.keys(c).length === 3);
+      return k >= 0 ? [r.hop, r.by, k] : r;
+    });
+    // Fates repeat ("delivered to wcow2 …"): interned, unless an unusual capture makes them unique.
+    const fate = this.fateId(j.fate);
+    const s: StoredJourney = [j.id, j.flavor, j.key, j.nbls ?? 0, j.summary, j.protocol, j.src, j.dst, j.startTicks, j.endTicks, fate, rewrites, j.matched ? 1 : 0, hops];
     this.journeys.add(j.id, JSON.stringify(s));
+  }
+
+  /** Fates repeat ("delivered to wcow2 …"): an index into `fates`, or the fate itself once there are too many. */
+  private fateId(f: Journey["fate"]): number | Journey["fate"] {
+    const key = f.location ?? f.kind;
+    let cands = this.fateIds.get(key);
+    if (cands) {
+      for (const id of cands) if (sameFate(this.fates[id], f)) return id;
+    }
+    if (this.fates.length >= CaptureModel.MAX_FATES) return f;
+    const id = this.fates.length;
+    this.fates.push({ ...f });
+    if (cands) cands.push(id);
+    else this.fateIds.set(key, (cands = [id]));
+    return id;
   }
 
   private finish(): void {
@@ -563,15 +583,18 @@ export class CaptureModel {
   /** The PacketRecord of packet index i, rebuilt from the columns (bytes are a view into the store). */
   record(i: number): PacketRecord {
     const c = this.cols;
-    const t = this.templates[c.tmpl[i]];
-    return {
-      number: i + 1, ticks: c.ticks[i], cpu: c.cpu[i], pid: c.pid[i], tid: c.tid[i], source: t.source, linkType: t.linkType, direction: t.direction,
-      bytes: this.bytesOf(i), originalLength: c.origLen[i], eventId: t.eventId,
-      event: { buffer: c.evBuf[i], bufferOffset: c.evFile[i], offset: c.evOff[i] },
-      ...(t.ndis ? { ndis: t.ndis } : {}),
-      ...(t.vmswitch ? { vmswitch: { ...t.vmswitch, hashValue: c.hash[i] } } : {}),
-      ...(t.pktmon ? { pktmon: { ...t.pktmon, groupId: this.groups.list[c.group[i]], pktNumber: c.pktNum[i], appearance: c.appearance[i] } } : {}),
-    };
+    const r = this.embeddedRecord(i) as PacketRecord & { bytes: Uint8Array; event: PacketRecord["event"] };
+    r.bytes = this.bytesOf(i);
+    r.event = { buffer: c.evBuf[i], bufferOffset: c.evFile[i], offset: c.evOff[i] };
+    return r;
+  }
+
+  private embeddedRecord(i: number): EmbeddedRecord {
+    const c = this.cols;
+    return recordOf(this.templates[c.tmpl[i]], {
+      number: i + 1, ticks: c.ticks[i], cpu: c.cpu[i], pid: c.pid[i], tid: c.tid[i], originalLength: c.origLen[i], hash: c.hash[i],
+      groupId: this.groups.list[c.group[i]], pktNumber: c.pktNum[i], appearance: c.appearance[i],
+    });
   }
 
   private dissect(i: number, d: Dissection = this.d2): Dissection {
@@ -583,17 +606,8 @@ export class CaptureModel {
   /** The table row of packet index i. */
   row(i: number): PacketRow {
     const c = this.cols;
-    const d = this.dissect(i);
-    const t = this.templates[c.tmpl[i]];
-    const cols = columns(d, this.byProto);
     const first = Number.isNaN(this.firstPacketTicks) ? 0 : this.firstPacketTicks;
-    const row: PacketRow = {
-      no: i + 1, time: Math.round(c.ticks[i] - first) / 1e7, src: cols.src, dst: cols.dst, protocol: cols.protocol, length: c.origLen[i],
-      where: this.strings.list[this.whereOf(i)], info: cols.info,
-      ...(t.pktmon?.drop ? { drop: t.pktmon.dropReasonName || String(t.pktmon.dropReason) } : {}),
-      ...(c.journey[i] ? { journey: c.journey[i] } : {}),
-    };
-    return row;
+    return rowOf(this.dissect(i), this.dis, i + 1, c.ticks[i], first, c.origLen[i], this.strings.list[this.whereOf(i)], this.templates[c.tmpl[i]], c.journey[i]);
   }
 
   /** Packet indices matching a display filter (cached for the last filter). Throws FilterError. */
@@ -717,37 +731,20 @@ export class CaptureModel {
   journey(id: number, hexFor: (no: number) => boolean = () => true): JourneyView | null {
     const text = Number.isInteger(id) && id > 0 ? this.journeys.get(id) : undefined;
     if (!text) return null;
-    const s = JSON.parse(text) as StoredJourney;
-    const [jid, flavor, key, nbls, summary, protocol, src, dst, startTicks, endTicks, fate, rewrites, matched, hops] = s;
-    const d = this.d2;
-    const view = {
-      id: jid, flavor, key, ...(nbls ? { nbls } : {}), summary, protocol, src, dst, startTicks, endTicks,
-      hops: hops.map((h, index) => {
-        const [shape, parent, ticks, latencyTicks, cpu, no, nbl, group, pktNumber, appearance, flen, link, hex] = h;
-        const sh = (typeof shape === "number" ? this.shapes.json(shape) : shape) as HopShape;
-        let frame: { hex: string; length: number; linkType: number; summary?: string } | undefined;
-        if (flen >= 0) {
-          if (no > 0 && no <= this.cols.n) {
-            const bytes = this.bytesOf(no - 1);
-            this.dis.run(d, bytes, flen, link as PacketRecord["linkType"]);
-            frame = { hex: hexFor(no) ? hexOf(bytes) : "", length: flen, linkType: link, summary: summarize(d) };
-          } else {
-            const bytes = Buffer.from(hex, "hex");
-            this.dis.run(d, bytes, flen, link as PacketRecord["linkType"]);
-            frame = { hex, length: flen, linkType: link, summary: summarize(d) };
-          }
-        }
-        return {
-          index, parent, kind: sh.kind, ticks, time: this.clock.iso(ticks), latencyTicks, cpu, where: this.places.get(sh.w as number),
-          ...(typeof sh.n === "number" ? { names: this.places.get(sh.n) } : {}), eventIds: sh.eventIds,
-          ...(group ? { pktmon: { groupId: group, pktNumber, appearance } } : {}),
-          ...(nbl ? { nbl } : {}), ...(no ? { packet: no } : {}), ...(sh.vlan !== undefined ? { vlan: sh.vlan } : {}),
-          ...(frame ? { frame } : {}), changes: sh.changes ?? [], ...(sh.drop ? { drop: sh.drop } : {}), ...(sh.delivered !== undefined ? { delivered: sh.delivered } : {}),
-        };
-      }),
-      fate, rewrites, ...(matched ? { matched: true } : {}),
+    return expandJourney(JSON.parse(text) as StoredJourney, this.journeyEnv(hexFor));
+  }
+
+  private journeyEnv(hexFor: (no: number) => boolean): JourneyEnv {
+    return {
+      shape: (i) => this.shapes.json(i) as HopShape,
+      place: (i) => this.places.get(i),
+      fate: (f) => (typeof f === "number" ? this.fates[f] : f),
+      iso: (ticks) => this.clock.iso(ticks),
+      bytes: (no) => (no > 0 && no <= this.cols.n ? this.bytesOf(no - 1) : null),
+      hexFor,
+      dis: this.dis,
+      d: this.d2,
     };
-    return view as unknown as JourneyView;
   }
 
   private need<T>(v: T | null): T {
@@ -825,6 +822,100 @@ export class CaptureModel {
     };
   }
 
+  /**
+   * What report.html embeds (api.ts PackedReport): the first `maxPackets` packets as templates + columns with
+   * their bytes stored once per distinct content, and the journeys that touch them as tuples over shared shapes,
+   * places and fates. PackedView (src/web/packed.ts) expands it into exactly `reportData(maxPackets)`.
+   */
+  packedReport(maxPackets: number): PackedReport {
+    const c = this.cols;
+    const n = Math.min(c.n, Math.max(0, maxPackets));
+    const notes: string[] = [];
+    if (n < c.n) notes.push(`this report holds the first ${n} of ${c.n} packets (wnvtrace report --max-packets); flows, topology, findings, timeline and counts cover the whole capture`);
+    const ids = new Set<number>();
+    for (let i = 0; i < n; i++) if (c.journey[i]) ids.add(c.journey[i]);
+    // Journeys as stored (fates by index into the model's table); frames of packets past the cap carry their hex.
+    const fates = this.fates;
+    const list: PackedJourney[] = [];
+    for (const id of [...ids].sort((a, b) => a - b)) {
+      const text = this.journeys.get(id);
+      if (!text) continue;
+      const s = JSON.parse(text) as StoredJourney;
+      for (const h of s[13]) if (h[10] >= 0 && h[5] > n && h[5] <= c.n) h[12] = hexOf(this.bytesOf(h[5] - 1));
+      list.push(s);
+    }
+    const { places, snaps } = this.places.tables();
+    const journeys: PackedJourneys = { shapes: this.shapes.list.map((t, k) => (k === 0 ? null : this.shapes.json(k))) as HopShape[], places, placeSnaps: snaps, fates, list };
+    return {
+      format: PACKED_FORMAT, overview: this.overview(notes), topology: this.topology(), flows: this.flows(), findings: this.findings(), timeline: this.timeline(),
+      traceStart: String(this.dec.clock.startTime), journeys, ...(n > 0 ? { packets: this.packedPackets(n) } : {}),
+    };
+  }
+
+  private packedPackets(n: number): PackedPackets {
+    const c = this.cols;
+    const ticks: number[] = new Array<number>(n);
+    const col = <T extends ArrayLike<number>>(a: T): number[] => Array.from({ length: n }, (_, i) => a[i]);
+    const where: number[] = new Array<number>(n);
+    const places: string[] = [];
+    const placeIds = new Map<number, number>();
+    const usedGroups: string[] = [];
+    const groupIds = new Map<number, number>();
+    const group: number[] = new Array<number>(n);
+    let prev = 0;
+    let anyHash = false;
+    let anyPktmon = false;
+    for (let i = 0; i < n; i++) {
+      ticks[i] = c.ticks[i] - prev;
+      prev = c.ticks[i];
+      const w = this.whereOf(i);
+      let k = placeIds.get(w);
+      if (k === undefined) {
+        placeIds.set(w, (k = places.length));
+        places.push(this.strings.list[w]);
+      }
+      where[i] = k;
+      let g = groupIds.get(c.group[i]);
+      if (g === undefined) {
+        groupIds.set(c.group[i], (g = usedGroups.length));
+        usedGroups.push(this.groups.list[c.group[i]]);
+      }
+      group[i] = g;
+      const t = this.templates[c.tmpl[i]];
+      if (t.vmswitch) anyHash = true;
+      if (t.pktmon) anyPktmon = true;
+    }
+    // Captured bytes, each distinct content once (pktmon sees one packet at many components).
+    const blobOf = new Map<string, number>();
+    const blob: number[] = new Array<number>(n);
+    const parts: Uint8Array[] = [];
+    const offsets = [0];
+    let size = 0;
+    for (let i = 0; i < n; i++) {
+      const b = this.bytesOf(i);
+      const key = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+      let k = blobOf.get(key);
+      if (k === undefined) {
+        blobOf.set(key, (k = parts.length));
+        parts.push(b);
+        offsets.push((size += b.length));
+      }
+      blob[i] = k;
+    }
+    const templates: PacketTemplate[] = this.templates.map((t) => ({
+      source: t.source, linkType: t.linkType, direction: t.direction, eventId: t.eventId,
+      ...(t.ndis ? { ndis: t.ndis } : {}), ...(t.vmswitch ? { vmswitch: t.vmswitch } : {}), ...(t.pktmon ? { pktmon: t.pktmon } : {}),
+    }));
+    return {
+      count: n, total: c.n, firstTicks: Number.isNaN(this.firstPacketTicks) ? 0 : this.firstPacketTicks, templates, places,
+      ...(anyPktmon ? { groups: usedGroups } : {}),
+      tmpl: col(c.tmpl), ticks, cpu: col(c.cpu), pid: col(c.pid), tid: col(c.tid), length: col(c.origLen), where, journey: col(c.journey),
+      ...(anyHash ? { hash: col(c.hash) } : {}),
+      ...(anyPktmon ? { group, pktNumber: col(c.pktNum), appearance: col(c.appearance) } : {}),
+      blob, bytes: Buffer.concat(parts).toString("base64"), offsets,
+    };
+  }
+
   private closed = false;
 
   close(): void {
@@ -843,31 +934,56 @@ export class CaptureModel {
   }
 }
 
-/** Wireshark-like columns from a dissection: innermost addresses, top protocol, the rest of the summary. */
-export function columns(d: Dissection, byProto: readonly (Dissector | undefined)[]): { src: string; dst: string; protocol: string; info: string } {
-  let src = "";
-  let dst = "";
-  let top = -1;
-  for (let i = 0; i < d.n; i++) {
-    const p = d.proto[i];
-    if (p === Proto.Ipv4 && d.start[i] + 20 <= d.length) {
-      src = ipv4Text(d.u32(d.start[i] + 12));
-      dst = ipv4Text(d.u32(d.start[i] + 16));
-    } else if (p === Proto.Ipv6 && d.start[i] + 40 <= d.length) {
-      src = ipv6Text(d.bytes, d.start[i] + 8);
-      dst = ipv6Text(d.bytes, d.start[i] + 24);
-    } else if (p === Proto.Eth && !src && d.start[i] + 14 <= d.length) {
-      src = macText(d.bytes, d.start[i] + 6);
-      dst = macText(d.bytes, d.start[i]);
-    }
-    if (p !== Proto.Data && p !== Proto.Ipv6Ext) top = i;
+/** Equal fates (the fields a Fate has, and no others). */
+function sameFate(a: Journey["fate"], b: Journey["fate"]): boolean {
+  return a.kind === b.kind && a.reason === b.reason && a.reasonName === b.reasonName && a.location === b.location && a.explanation === b.explanation &&
+    a.hop === b.hop && Object.keys(a).length === Object.keys(b).length;
+}
+
+const DIR_CODE: Record<string, number> = { in: 1, out: 2, unknown: 3 };
+
+/** A 32-bit hash of the metadata a template holds (equal metadata, equal hash). */
+function metaHash(p: PacketRecord): number {
+  let h = Math.imul(p.eventId, 0x9e3779b1) ^ Math.imul(p.linkType + 1, 0x85ebca6b) ^ (DIR_CODE[p.direction] ?? 0);
+  if (p.pktmon) {
+    const m = p.pktmon;
+    h = Math.imul(h ^ m.componentId, 0xc2b2ae35) ^ Math.imul(m.edgeId + 7 * m.dirTag, 0x27d4eb2f) ^ (m.dropReason << 3) ^ m.packetType;
+  } else if (p.vmswitch) {
+    const v = p.vmswitch;
+    h = Math.imul(h ^ v.sourcePortId, 0xc2b2ae35) ^ Math.imul(v.miniportIfIndex + 31 * v.lowerIfIndex, 0x27d4eb2f) ^ (v.vlanId << 8) ^ v.destinationCount;
+  } else if (p.ndis) {
+    const m = p.ndis;
+    h = Math.imul(h ^ m.miniportIfIndex, 0xc2b2ae35) ^ Math.imul(m.lowerIfIndex + 1, 0x27d4eb2f) ^ (m.fragments << 4);
   }
-  const dis = top >= 0 ? byProto[d.proto[top]] : undefined;
-  const protocol = dis ? dis.abbrev.toUpperCase().replace(/^IP$/, "IPv4").replace(/^IPV6$/, "IPv6") : d.n ? "DATA" : "";
-  let info = summarize(d);
-  const head = /^[0-9A-F]{2}(?:-[0-9A-F]{2}){5} > [0-9A-F]{2}(?:-[0-9A-F]{2}){5}, (?:ethertype [^,]*|802\.3), length \d+: /.exec(info);
-  if (head) info = info.slice(head[0].length);
-  return { src, dst, protocol, info };
+  return h | 0;
+}
+
+/** Whether template `t` holds the metadata of `p` (the same fields the template keeps; "" and absent names are equal). */
+function sameMeta(t: Template, p: PacketRecord): boolean {
+  if (t.source !== p.source || t.linkType !== p.linkType || t.direction !== p.direction || t.eventId !== p.eventId) return false;
+  if (p.pktmon) {
+    const a = t.pktmon;
+    const m = p.pktmon;
+    return !!a && a.dirTag === m.dirTag && a.dirName === m.dirName && a.packetType === m.packetType && a.packetTypeName === m.packetTypeName &&
+      a.componentId === m.componentId && (a.componentName ?? "") === (m.componentName ?? "") && a.edgeId === m.edgeId && a.filterId === m.filterId &&
+      a.drop === m.drop && a.dropReason === m.dropReason && (a.dropReasonName ?? "") === (m.dropReasonName ?? "") && a.dropLocation === m.dropLocation;
+  }
+  if (t.pktmon) return false;
+  if (p.vmswitch) {
+    const a = t.vmswitch;
+    const v = p.vmswitch;
+    return !!a && a.miniportIfIndex === v.miniportIfIndex && a.lowerIfIndex === v.lowerIfIndex && a.sourcePortId === v.sourcePortId &&
+      a.sourcePortName === v.sourcePortName && a.sourceNicName === v.sourceNicName && a.sourceNicType === v.sourceNicType &&
+      a.destinationCount === v.destinationCount && a.vlanId === v.vlanId;
+  }
+  if (t.vmswitch) return false;
+  if (p.ndis) {
+    const a = t.ndis;
+    const m = p.ndis;
+    return !!a && a.miniportIfIndex === m.miniportIfIndex && a.lowerIfIndex === m.lowerIfIndex && a.fragments === m.fragments &&
+      (a.ifName ?? "") === (m.ifName ?? "") && (a.metadataHex ?? "") === (m.metadataHex ?? "");
+  }
+  return !t.ndis;
 }
 
 /** Display-filter MAC literal from the topology's dash form. */

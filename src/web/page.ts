@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { WnvError } from "../bytes/errors.js";
 
 /** dist/web, next to dist/src (this module is dist/src/web/page.js once compiled). */
@@ -53,9 +54,30 @@ function scriptText(js: string): string {
   return js.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
 }
 
-/** The report page: CSS, data and JS inline; no external URL. */
-export function reportPage(a: AppAssets, dataJson: string): string {
+/** The data element's encoding in report.html: the JSON text, raw-DEFLATE compressed, in base64. */
+export const DATA_ENCODING = "deflate-raw+base64";
+
+/** `v` as report.html embeds it (DATA_ENCODING; base64 has no `<`, so it cannot end its element). */
+export function packData(v: unknown): string {
+  return deflateRawSync(Buffer.from(JSON.stringify(v)), { level: 9, memLevel: 9 }).toString("base64");
+}
+
+/** The value of report.html's data element (either encoding); tests and tools read reports with it. */
+export function readReportData(html: string): unknown {
+  const m = /<script type="([^"]+)" id="wnv-data"(?: data-encoding="([^"]+)")?>([\s\S]*?)<\/script>/.exec(html);
+  if (!m) throw new WnvError("unreadable", "no wnv-data element in the page");
+  if (m[2] === DATA_ENCODING) return JSON.parse(inflateRawSync(Buffer.from(m[3], "base64")).toString("utf8"));
+  return JSON.parse(m[3]);
+}
+
+/**
+ * The report page: CSS, data and JS inline; no external URL. `data` is JSON text (scriptJson) or, with
+ * `encoding` DATA_ENCODING, packData's text.
+ */
+export function reportPage(a: AppAssets, data: string, encoding?: typeof DATA_ENCODING): string {
   let h = fill(a.html, "CSS", `<style>\n${a.css.replace(/<\/(style)/gi, "<\\/$1")}\n</style>`);
-  h = fill(h, "DATA", `<script type="application/json" id="wnv-data">${dataJson}</script>`);
+  h = fill(h, "DATA", encoding
+    ? `<script type="application/octet-stream" id="wnv-data" data-encoding="${encoding}">${data}</script>`
+    : `<script type="application/json" id="wnv-data">${data}</script>`);
   return fill(h, "JS", `<script>\n${scriptText(a.js)}\n</script>`);
 }

@@ -1,6 +1,6 @@
 /**
  * `wnvtrace report`: the web UI's views in ONE self-contained HTML file (inline CSS, the JS bundle, the data as
- * JSON), to mail to a colleague and open from disk with no network. The packets are capped (first N, Overview
+ * a compressed PackedReport, see api.ts), to mail to a colleague and open from disk with no network. The packets are capped (first N, Overview
  * notes say so); flows, topology, findings, timeline and counts always cover the whole capture.
  */
 import { writeFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { WnvError } from "../bytes/errors.js";
 import type { Inventory } from "../inventory/mod.js";
 import type { LoadStatus } from "./api.js";
 import { CaptureModel } from "./model.js";
-import { readAssets, reportPage, scriptJson } from "./page.js";
+import { DATA_ENCODING, packData, readAssets, reportPage } from "./page.js";
 import type { AppAssets } from "./page.js";
 
 /** Packets a report holds by default. */
@@ -35,8 +35,9 @@ export function buildReport(file: string, o: ReportOptions = {}): ReportResult {
   try {
     while (!model.step(200)) o.onProgress?.(model.status());
     o.onProgress?.(model.status());
-    const data = model.reportData(o.maxPackets ?? REPORT_MAX_PACKETS);
-    return { html: reportPage(assets, scriptJson(data)), packets: model.packetCount, embedded: data.packets?.rows.length ?? 0, journeys: data.journeys.length };
+    const data = model.packedReport(o.maxPackets ?? REPORT_MAX_PACKETS);
+    const html = reportPage(assets, packData(data), DATA_ENCODING);
+    return { html, packets: model.packetCount, embedded: data.packets?.count ?? 0, journeys: data.journeys.list.length };
   } finally {
     model.close();
   }

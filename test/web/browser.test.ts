@@ -181,34 +181,63 @@ test("browser: the report of lab seed-nat opened from disk (same walk, no networ
 
 const REAL = ["demikernel-ws2022-azure-pktmon.etl", "tritonpilot-win11-vmswitch-pktmon.etl", "gobang-win11-vmswitch-components-pktmon.etl"].find((n) => sample(n)) ?? etlSamples().find((n) => /pktmon/.test(n)) ?? "demikernel-ws2022-azure-pktmon.etl";
 
-test(`browser: the report of a real pktmon sample (${REAL}) renders every view with no console errors`, { skip: skip || missing(REAL), timeout: 180_000 }, async () => {
+/**
+ * Builds the report of a real sample and opens it from disk: the first packet rows show within `firstRowsMs` of
+ * navigation (best of two loads), every view renders, a packet's detail and its journey open, a filter works, and
+ * nothing is logged as an error.
+ */
+async function realReport(name: string, maxPackets: number, tag: string, firstRowsMs: number): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const out = join(ARTIFACTS, `${REAL.replace(/\.etl$/, "")}.report.html`);
-  const r = buildReport(sample(REAL)!, { maxPackets: 20_000 });
+  const out = join(ARTIFACTS, `${name.replace(/\.etl$/, "")}.report.html`);
+  const r = buildReport(sample(name)!, { maxPackets });
   writeFileSync(out, r.html);
   const b = await launch();
   try {
+    let best = Infinity;
+    for (let k = 0; k < 2 && best >= firstRowsMs; k++) {
+      const p = await b.context.newPage();
+      const t0 = Date.now();
+      await p.goto(pathToFileURL(out).href + "#view=packets", { waitUntil: "commit" });
+      await p.locator("[data-testid=packet-row][data-no]").first().waitFor({ timeout: T });
+      best = Math.min(best, Date.now() - t0);
+      await p.close();
+    }
+    assert.ok(best < firstRowsMs, `${name}: first packet rows after ${best} ms (bound ${firstRowsMs} ms)`);
     const page = await b.context.newPage();
     const errors = watchErrors(page);
     await page.goto(pathToFileURL(out).href);
     for (const v of ["overview", "packets", "topology", "flows", "findings", "timeline"]) {
       await page.getByTestId(`nav-${v}`).click();
       await page.waitForTimeout(300);
-      await screenshot(page, `real-${v}`);
+      await screenshot(page, `${tag}-${v}`);
     }
     await page.getByTestId("nav-packets").click();
     assert.equal(await packetCount(page), r.embedded);
     await page.locator("[data-testid=packet-row][data-no]").first().click();
     await page.getByTestId("tree-node").first().waitFor({ timeout: T });
-    await screenshot(page, "real-detail");
+    await screenshot(page, `${tag}-detail`);
     const link = page.getByTestId("journey-link");
     if (await link.count()) {
       await link.first().click();
       await page.getByTestId("journey-view").waitFor({ timeout: T });
-      await screenshot(page, "real-journey");
+      await page.getByTestId("journey-hop").first().waitFor({ timeout: T });
+      await screenshot(page, `${tag}-journey`);
     }
+    const want = matchingPackets(sample(name)!, "udp").filter((no) => no <= r.embedded).length;
+    await page.getByTestId("nav-packets").click();
+    await applyFilter(page, "udp", want);
     assert.deepEqual(errors, []);
   } finally {
     await b.close();
   }
+}
+
+test(`browser: the report of a real pktmon sample (${REAL}) renders every view with no console errors`, { skip: skip || missing(REAL), timeout: 180_000 }, async () => {
+  await realReport(REAL, 20_000, "real", 2000);
+});
+
+const STMCAST = "stmcast-win11-26k-packets-pktmon.etl";
+
+test(`browser: the report of ${STMCAST} (30 k sightings) shows rows within 2 s and renders every view with no console errors`, { skip: skip || missing(STMCAST), timeout: 180_000 }, async () => {
+  await realReport(STMCAST, 100_000, "stmcast", 2000);
 });

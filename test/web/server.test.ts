@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { readInventory } from "../../src/inventory/mod.js";
 import { CaptureModel } from "../../src/web/model.js";
 import { startWebServer } from "../../src/web/server.js";
+import { readReportData } from "../../src/web/page.js";
 import type { FilterError, LoadStatus, Overview, PacketDetail, PacketPage, JourneyView, TopologyView, Timeline } from "../../src/web/api.js";
 import { assets, haveBundle, matchingPackets, seedNat } from "./fixtures.js";
 
@@ -216,11 +217,11 @@ test("wnvtrace report: one self-contained file — no external URL, data embedde
     assert.doesNotMatch(html, /<link[^>]+rel=["']?stylesheet/i, "CSS inline");
     assert.doesNotMatch(html, /<script[^>]+src=/i, "JS inline");
     assert.doesNotMatch(html, /WNV:/);
-    const m = /<script type="application\/json" id="wnv-data">([\s\S]*?)<\/script>/.exec(html);
+    const m = /<script type="application\/octet-stream" id="wnv-data" data-encoding="deflate-raw\+base64">([\s\S]*?)<\/script>/.exec(html);
     assert.ok(m, "data block");
-    assert.doesNotMatch(m[1], /</, "every < in the data is escaped");
-    const data = JSON.parse(m[1]) as { overview: Overview; packets: { rows: unknown[]; total: number } };
-    assert.equal(data.packets.rows.length, 12);
+    assert.match(m[1], /^[A-Za-z0-9+/=]*$/, "base64 only: nothing in the data can end its element");
+    const data = readReportData(html) as { overview: Overview; packets: { count: number; total: number } };
+    assert.equal(data.packets.count, 12);
     assert.equal(data.packets.total, 20);
     assert.ok(data.overview.notes.some((n) => /first 12 of 20/.test(n)));
     // Exactly three script elements can end: data and app (the bundle has no raw </script> inside).

@@ -94,14 +94,6 @@ export function fromHex(hex: string): Uint8Array {
   return out;
 }
 
-/** Base64 → bytes, without a string per byte. */
-export function fromBase64(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 /** A stable, readable colour per key (networks in the topology, series in the timeline). */
 const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#86bcb6"];
 const DRIVER_COLORS: Record<string, string> = {

@@ -23,7 +23,7 @@ const TITLES: Record<ViewName, string> = {
   overview: "Overview", packets: "Packets", journey: "Journey", topology: "Topology", flows: "Flows", findings: "Findings", timeline: "Timeline",
 };
 
-function pickSource(): DataSource {
+async function pickSource(): Promise<DataSource> {
   const el = document.getElementById("wnv-data");
   return el ? EmbeddedSource.fromDocument(el) : new RemoteSource();
 }
@@ -58,7 +58,13 @@ async function waitReady(src: DataSource, main: HTMLElement): Promise<void> {
 
 async function start(): Promise<void> {
   const root = document.getElementById("app")!;
-  const src = pickSource();
+  let src: DataSource;
+  try {
+    src = await pickSource();
+  } catch (e) {
+    root.append(h("div", { class: "loading failed pad" }, `Cannot read this report's data: ${errText(e)}`));
+    throw e;
+  }
   const ctx: Ctx = { src };
   const fileEl = h("span", { class: "file" });
   const tabs = new Map<ViewName, HTMLAnchorElement>();

@@ -1,21 +1,22 @@
 /**
- * The report's data source: ReportData parsed from <script type="application/json" id="wnv-data">. Filtering,
- * dissection and the detail tree run here with the CLI's own modules (src/filter, src/packets/dissect,
- * src/packets/tree), so a filter means the same in the report as in `wnvtrace packets -Y`.
+ * The report's data source: the PackedReport embedded in <script id="wnv-data"> (deflate-raw + base64, see
+ * src/web/api.ts), inflated once at start and read on demand through PackedView (src/web/packed.ts: rows and
+ * journeys are rebuilt from the embedded bytes and tuples when shown). Filtering, dissection and the detail tree
+ * run here with the CLI's own modules (src/filter, src/packets/dissect, src/packets/tree), so a filter means the
+ * same in the report as in `wnvtrace packets -Y`.
  */
-import type { EmbeddedPackets, LoadStatus, Overview, PacketDetail, PacketPage, PacketRow, ReportData, JourneyView, TopologyView, Timeline, TreeNodeView } from "../../../src/web/api.js";
+import type { LoadStatus, Overview, PackedReport, PacketDetail, PacketPage, PacketRow, JourneyView, TopologyView, Timeline, TreeNodeView } from "../../../src/web/api.js";
 import type { FlowsResult } from "../../../src/flows/types.js";
 import type { FindingsResult } from "../../../src/findings/types.js";
 import type { PacketRecord } from "../../../src/packets/frame.js";
 import type { TreeNode } from "../../../src/packets/dissect/core.js";
 import { Dissection } from "../../../src/packets/dissect/core.js";
-import { newDissecter } from "../../../src/packets/dissect/index.js";
 import { layerTrees } from "../../../src/packets/tree.js";
 import { compileFilter, FilterError } from "../../../src/filter/mod.js";
 import type { PacketFilter } from "../../../src/filter/mod.js";
+import { PackedView, fromBase64, toHex } from "../../../src/web/packed.js";
 import type { DataSource } from "./source.js";
 import { FilterFailure, NotFound } from "./source.js";
-import { fromBase64 } from "../dom.js";
 import { recordMeta } from "./meta.js";
 
 const CHUNK = 20000;
@@ -34,33 +35,33 @@ export function filterMessage(e: FilterError): string {
 export class EmbeddedSource implements DataSource {
   readonly kind = "embedded";
   readonly hasPackets: boolean;
-  private readonly pk: EmbeddedPackets | undefined;
-  private bytes: Uint8Array | null = null;
+  private readonly pv: PackedView;
   private full: PacketRecord[] | null = null;
-  private readonly dis = newDissecter();
   private readonly d = new Dissection();
   /** Matching row indices per filter text (a few recent filters). */
   private readonly matches = new Map<string, Promise<Int32Array>>();
 
-  constructor(private readonly data: ReportData) {
-    this.pk = data.packets;
-    this.hasPackets = !!this.pk && this.pk.rows.length > 0;
+  constructor(private readonly data: PackedReport) {
+    this.pv = new PackedView(data);
+    this.hasPackets = this.pv.count > 0;
   }
 
-  static fromDocument(el: HTMLElement): EmbeddedSource {
-    return new EmbeddedSource(JSON.parse(el.textContent ?? "{}") as ReportData);
+  /** Reads the data element: deflate-raw + base64 (what `wnvtrace report` writes) or plain JSON. */
+  static async fromDocument(el: HTMLElement): Promise<EmbeddedSource> {
+    const text = el.textContent ?? "";
+    if (el.dataset.encoding === "deflate-raw+base64") {
+      const packed = fromBase64(text.trim());
+      const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+      return new EmbeddedSource(JSON.parse(await new Response(stream).text()) as PackedReport);
+    }
+    return new EmbeddedSource(JSON.parse(text || "{}") as PackedReport);
   }
 
-  private bytesOf(i: number): Uint8Array {
-    const pk = this.pk!;
-    this.bytes ??= fromBase64(pk.bytes);
-    return this.bytes.subarray(pk.offsets[i], pk.offsets[i + 1]);
-  }
-
+  /** Records with their bytes, for the filter (built once, on the first filter). */
   private records(): PacketRecord[] {
     if (!this.full) {
-      const pk = this.pk!;
-      this.full = pk.records.map((r, i) => ({ ...r, bytes: this.bytesOf(i) }) as unknown as PacketRecord);
+      const pv = this.pv;
+      this.full = Array.from({ length: pv.count }, (_, i) => ({ ...pv.record(i), bytes: pv.bytes(i) }) as unknown as PacketRecord);
     }
     return this.full;
   }
@@ -77,7 +78,7 @@ export class EmbeddedSource implements DataSource {
   /** Row indices matching `filter` (null: every row). */
   private match(filter: string): Promise<Int32Array> | null {
     const f = filter.trim();
-    if (!f || !this.pk) return null;
+    if (!f || !this.hasPackets) return null;
     let m = this.matches.get(f);
     if (!m) {
       const pred = this.compile(f);
@@ -95,7 +96,7 @@ export class EmbeddedSource implements DataSource {
     for (let i = 0; i < recs.length; i++) {
       if (i > 0 && i % CHUNK === 0) await yieldToUi();
       const p = recs[i];
-      this.dis.run(this.d, p.bytes, p.originalLength, p.linkType);
+      this.pv.dis.run(this.d, p.bytes, p.originalLength, p.linkType);
       if (pred(this.d, p)) out[n++] = i;
     }
     return out.slice(0, n);
@@ -109,28 +110,22 @@ export class EmbeddedSource implements DataSource {
   }
 
   async packets(filter: string, offset: number, limit: number): Promise<PacketPage> {
-    const rows = this.pk?.rows ?? [];
-    const total = this.pk?.total ?? 0;
+    const pv = this.pv;
+    const total = this.data.packets?.total ?? 0;
     const m = this.match(filter);
-    if (!m) return { total, matched: rows.length, offset, rows: rows.slice(offset, offset + limit) };
-    const ix = await m;
     const out: PacketRow[] = [];
-    for (let i = offset; i < Math.min(ix.length, offset + limit); i++) out.push(rows[ix[i]]);
+    if (!m) {
+      for (let i = Math.max(0, offset); i < Math.min(pv.count, offset + limit); i++) out.push(pv.row(i));
+      return { total, matched: pv.count, offset, rows: out };
+    }
+    const ix = await m;
+    for (let i = offset; i < Math.min(ix.length, offset + limit); i++) out.push(pv.row(ix[i]));
     return { total, matched: ix.length, offset, rows: out };
   }
 
+  /** Packets are numbers 1 … count in order. */
   private indexOfNo(no: number): number {
-    const rows = this.pk?.rows ?? [];
-    let lo = 0;
-    let hi = rows.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = rows[mid].no;
-      if (v === no) return mid;
-      if (v < no) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return Number.isInteger(no) && no >= 1 && no <= this.pv.count ? no - 1 : -1;
   }
 
   async indexOf(filter: string, no: number): Promise<number> {
@@ -152,18 +147,18 @@ export class EmbeddedSource implements DataSource {
 
   async packet(no: number): Promise<PacketDetail> {
     const i = this.indexOfNo(no);
-    if (i < 0 || !this.pk) throw new NotFound(`packet ${no} is not in this report`);
-    const rec = this.pk.records[i];
-    const b = this.bytesOf(i);
-    this.dis.run(this.d, b, rec.originalLength, rec.linkType);
-    const tree = layerTrees(this.d, this.dis.tables.byProto).map(toView);
-    let hex = "";
-    for (const x of b) hex += (x < 16 ? "0" : "") + x.toString(16);
-    return { row: this.pk.rows[i], meta: recordMeta(rec, b.length), tree, hex, originalLength: rec.originalLength };
+    if (i < 0) throw new NotFound(`packet ${no} is not in this report`);
+    const pv = this.pv;
+    const rec = pv.record(i);
+    const b = pv.bytes(i);
+    const row = pv.row(i);
+    pv.dis.run(this.d, b, rec.originalLength, rec.linkType);
+    const tree = layerTrees(this.d, pv.dis.tables.byProto).map(toView);
+    return { row, meta: recordMeta(rec, b.length), tree, hex: toHex(b), originalLength: rec.originalLength };
   }
 
   async journey(id: number): Promise<JourneyView> {
-    const j = this.data.journeys[id - 1]?.id === id ? this.data.journeys[id - 1] : this.data.journeys.find((x) => x.id === id);
+    const j = this.pv.journey(id);
     if (!j) throw new NotFound(`journey ${id} is not in this report`);
     return j;
   }
@@ -181,6 +176,6 @@ export class EmbeddedSource implements DataSource {
   }
   /** Journey ids the report carries (for the journey picker). */
   journeyCount(): number {
-    return this.data.journeys.length;
+    return this.pv.journeyCount;
   }
 }
