@@ -11,6 +11,10 @@
  *    virtualized table, each timed in the browser from setting scrollTop to the frame where every visible row
  *    shows its packet (median / p95 / max), and the longest gap between animation frames during the jumps.
  *
+ * 5. The report (`wnvtrace report`) of the real stmcast pktmon sample (30 k sightings), when ../shared has it:
+ *    time to write it, its size, and in chromium the time from opening the file to the first packet rows (best
+ *    of 3).
+ *
  * Env: BENCH_WEB_PACKETS, BENCH_WEB_JUMPS, BENCH_KEEP=1 (keep the temp dir and print it).
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
@@ -24,7 +28,11 @@ import { readInventory } from "../src/inventory/mod.js";
 import { CaptureModel } from "../src/web/model.js";
 import { readAssets } from "../src/web/page.js";
 import { startWebServer } from "../src/web/server.js";
+import { writeFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { CHROMIUM, launch } from "../test/web/browser.js";
+import { buildReport } from "../src/web/report.js";
+import { sample } from "../test/helpers/samples.js";
 
 const MiB = 1024 * 1024;
 const PACKETS = Number(process.env.BENCH_WEB_PACKETS ?? 1_000_000);
@@ -177,9 +185,40 @@ async function main(): Promise<void> {
     } finally {
       proc.kill("SIGTERM");
     }
+    await reportFigures(dir);
   } finally {
     if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Writes the stmcast sample's report and times opening it in chromium. */
+async function reportFigures(dir: string): Promise<void> {
+  const src = sample("stmcast-win11-26k-packets-pktmon.etl");
+  if (!src) {
+    console.log("report: the stmcast sample is absent (../shared/etl-samples): skipped");
+    return;
+  }
+  let t = performance.now();
+  const r = buildReport(src, { maxPackets: 100_000 });
+  const out = join(dir, "stmcast.report.html");
+  writeFileSync(out, r.html);
+  console.log(`report: stmcast (${r.embedded} packets) written in ${((performance.now() - t) / 1000).toFixed(1)} s, ${(statSync(out).size / MiB).toFixed(2)} MB`);
+  if (!existsSync(CHROMIUM)) return;
+  const b = await launch();
+  try {
+    let best = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const p = await b.context.newPage();
+      t = performance.now();
+      await p.goto(pathToFileURL(out).href + "#view=packets", { waitUntil: "commit" });
+      await p.locator("[data-testid=packet-row][data-no]").first().waitFor({ timeout: 60_000 });
+      best = Math.min(best, performance.now() - t);
+      await p.close();
+    }
+    console.log(`report: first packet rows ${best.toFixed(0)} ms after opening the file (best of 3)`);
+  } finally {
+    await b.close();
   }
 }
 

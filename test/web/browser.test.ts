@@ -182,27 +182,17 @@ test("browser: the report of lab seed-nat opened from disk (same walk, no networ
 const REAL = ["demikernel-ws2022-azure-pktmon.etl", "tritonpilot-win11-vmswitch-pktmon.etl", "gobang-win11-vmswitch-components-pktmon.etl"].find((n) => sample(n)) ?? etlSamples().find((n) => /pktmon/.test(n)) ?? "demikernel-ws2022-azure-pktmon.etl";
 
 /**
- * Builds the report of a real sample and opens it from disk: the first packet rows show within `firstRowsMs` of
- * navigation (best of two loads), every view renders, a packet's detail and its journey open, a filter works, and
- * nothing is logged as an error.
+ * Builds the report of a real sample and opens it from disk: the packet rows show, every view renders, a packet's
+ * detail and its journey open, a filter works, and nothing is logged as an error. (How fast the rows show is
+ * measured by `npm run bench:web`, not asserted here.)
  */
-async function realReport(name: string, maxPackets: number, tag: string, firstRowsMs: number): Promise<void> {
+async function realReport(name: string, maxPackets: number, tag: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const out = join(ARTIFACTS, `${name.replace(/\.etl$/, "")}.report.html`);
   const r = buildReport(sample(name)!, { maxPackets });
   writeFileSync(out, r.html);
   const b = await launch();
   try {
-    let best = Infinity;
-    for (let k = 0; k < 2 && best >= firstRowsMs; k++) {
-      const p = await b.context.newPage();
-      const t0 = Date.now();
-      await p.goto(pathToFileURL(out).href + "#view=packets", { waitUntil: "commit" });
-      await p.locator("[data-testid=packet-row][data-no]").first().waitFor({ timeout: T });
-      best = Math.min(best, Date.now() - t0);
-      await p.close();
-    }
-    assert.ok(best < firstRowsMs, `${name}: first packet rows after ${best} ms (bound ${firstRowsMs} ms)`);
     const page = await b.context.newPage();
     const errors = watchErrors(page);
     await page.goto(pathToFileURL(out).href);
@@ -233,11 +223,11 @@ async function realReport(name: string, maxPackets: number, tag: string, firstRo
 }
 
 test(`browser: the report of a real pktmon sample (${REAL}) renders every view with no console errors`, { skip: skip || missing(REAL), timeout: 180_000 }, async () => {
-  await realReport(REAL, 20_000, "real", 2000);
+  await realReport(REAL, 20_000, "real");
 });
 
 const STMCAST = "stmcast-win11-26k-packets-pktmon.etl";
 
-test(`browser: the report of ${STMCAST} (30 k sightings) shows rows within 2 s and renders every view with no console errors`, { skip: skip || missing(STMCAST), timeout: 180_000 }, async () => {
-  await realReport(STMCAST, 100_000, "stmcast", 2000);
+test(`browser: the report of ${STMCAST} (30 k sightings) renders every view with no console errors`, { skip: skip || missing(STMCAST), timeout: 180_000 }, async () => {
+  await realReport(STMCAST, 100_000, "stmcast");
 });

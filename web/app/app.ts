@@ -25,3 +25,22 @@ export function errorBox(message: string): HTMLElement {
 export function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/**
+ * Fetches a view's data once: "Loading…" in `body` meanwhile, then `body` emptied; on failure an error box
+ * naming the view, and null (the view may try again on its next show()).
+ */
+export async function fetchInto<T>(body: HTMLElement, what: string, fetch: () => Promise<T>): Promise<T | null> {
+  const wait = document.createElement("div");
+  wait.className = "muted pad";
+  wait.textContent = "Loading…";
+  body.append(wait);
+  try {
+    const v = await fetch();
+    body.replaceChildren();
+    return v;
+  } catch (e) {
+    body.replaceChildren(errorBox(`${what}: ${errText(e)}`));
+    return null;
+  }
+}

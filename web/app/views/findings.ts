@@ -1,7 +1,7 @@
 /** Findings: ranked problems with severity, explanation, count, what to check next and links to the evidence. */
 import type { Finding, FindingsResult } from "../../../src/findings/types.js";
 import type { Ctx, View } from "../app.js";
-import { errorBox, errText } from "../app.js";
+import { fetchInto } from "../app.js";
 import { h, clear, num } from "../dom.js";
 import type { HashState } from "../router.js";
 import { formatHash } from "../router.js";
@@ -28,17 +28,9 @@ export class FindingsView implements View {
 
   private async load(): Promise<void> {
     this.loading = true;
-    this.body.append(h("div", { class: "muted pad" }, "Loading…"));
-    try {
-      this.data = await this.ctx.src.findings();
-    } catch (e) {
-      clear(this.body);
-      this.body.append(errorBox(`Findings: ${errText(e)}`));
-      return;
-    } finally {
-      this.loading = false;
-    }
-    this.render();
+    this.data = await fetchInto(this.body, "Findings", () => this.ctx.src.findings());
+    this.loading = false;
+    if (this.data) this.render();
   }
 
   private render(): void {

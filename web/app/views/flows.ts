@@ -1,7 +1,7 @@
 /** Flows: sortable table of conversations (TCP state, echo/ARP/DNS counts, NAT inside ↔ outside); a row opens its packets. */
 import type { Endpoint, Flow, FlowsResult } from "../../../src/flows/types.js";
 import type { Ctx, View } from "../app.js";
-import { errorBox, errText } from "../app.js";
+import { fetchInto } from "../app.js";
 import { h, clear, num, bytes, duration } from "../dom.js";
 import type { HashState } from "../router.js";
 import { update } from "../router.js";
@@ -70,17 +70,9 @@ export class FlowsView implements View {
 
   private async load(): Promise<void> {
     this.loading = true;
-    this.body.append(h("div", { class: "muted pad" }, "Loading…"));
-    try {
-      this.data = await this.ctx.src.flows();
-    } catch (e) {
-      clear(this.body);
-      this.body.append(errorBox(`Flows: ${errText(e)}`));
-      return;
-    } finally {
-      this.loading = false;
-    }
-    this.render();
+    this.data = await fetchInto(this.body, "Flows", () => this.ctx.src.flows());
+    this.loading = false;
+    if (this.data) this.render();
   }
 
   private setSort(k: SortKey): void {

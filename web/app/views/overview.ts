@@ -1,9 +1,8 @@
 /** Overview: capture facts, providers, counts, findings at a glance, notes. */
-import type { Overview } from "../../../src/web/api.js";
 import type { FindingsResult } from "../../../src/findings/types.js";
 import type { Ctx, View } from "../app.js";
-import { errorBox, errText } from "../app.js";
-import { h, clear, num, bytes, duration, isoShort } from "../dom.js";
+import { fetchInto } from "../app.js";
+import { h, num, bytes, duration, isoShort } from "../dom.js";
 import { formatHash } from "../router.js";
 import { SEVERITIES } from "./findings.js";
 
@@ -22,19 +21,16 @@ export class OverviewView implements View {
   }
 
   private async load(): Promise<void> {
-    this.el.append(h("div", { class: "muted pad" }, "Loading…"));
-    let o: Overview;
-    let f: FindingsResult | null = null;
-    try {
-      o = await this.ctx.src.overview();
-      f = await this.ctx.src.findings().catch(() => null);
-    } catch (e) {
-      clear(this.el);
-      this.el.append(errorBox(`Overview: ${errText(e)}`));
+    const got = await fetchInto(this.el, "Overview", async () => {
+      const o = await this.ctx.src.overview();
+      const f: FindingsResult | null = await this.ctx.src.findings().catch(() => null);
+      return { o, f };
+    });
+    if (!got) {
       this.loaded = false;
       return;
     }
-    clear(this.el);
+    const { o, f } = got;
     const tile = (label: string, value: string, href?: string, cls = ""): HTMLElement =>
       h(href ? "a" : "div", { class: `tile ${cls}`, ...(href ? { href } : {}) }, h("div", { class: "tile-v" }, value), h("div", { class: "tile-l" }, label));
     const fs = o.findings;

@@ -4,7 +4,7 @@
  */
 import type { Timeline } from "../../../src/web/api.js";
 import type { Ctx, View } from "../app.js";
-import { errorBox, errText } from "../app.js";
+import { fetchInto } from "../app.js";
 import { h, s, clear, num, ColorMap, duration } from "../dom.js";
 import { update } from "../router.js";
 
@@ -29,16 +29,9 @@ export class TimelineView implements View {
   }
 
   private async load(): Promise<void> {
-    this.body.append(h("div", { class: "muted pad" }, "Loading…"));
-    try {
-      const t = await this.ctx.src.timeline();
-      clear(this.body);
-      this.render(t);
-    } catch (e) {
-      clear(this.body);
-      this.body.append(errorBox(`Timeline: ${errText(e)}`));
-      this.loaded = false;
-    }
+    const t = await fetchInto(this.body, "Timeline", () => this.ctx.src.timeline());
+    if (t) this.render(t);
+    else this.loaded = false;
   }
 
   private render(t: Timeline): void {

@@ -6,8 +6,8 @@
  */
 import type { TopologyView } from "../../../src/web/api.js";
 import type { Ctx, View } from "../app.js";
-import { errorBox, errText } from "../app.js";
-import { h, s, clear, ColorMap } from "../dom.js";
+import { fetchInto } from "../app.js";
+import { h, s, ColorMap } from "../dom.js";
 import { update } from "../router.js";
 
 type Node = TopologyView["graph"]["nodes"][number];
@@ -48,18 +48,9 @@ export class TopologyView_ implements View {
   }
 
   private async load(): Promise<void> {
-    this.body.append(h("div", { class: "muted pad" }, "Loading…"));
-    let t: TopologyView;
-    try {
-      t = await this.ctx.src.topology();
-    } catch (e) {
-      clear(this.body);
-      this.body.append(errorBox(`Topology: ${errText(e)}`));
-      this.loaded = false;
-      return;
-    }
-    clear(this.body);
-    this.render(t);
+    const t = await fetchInto(this.body, "Topology", () => this.ctx.src.topology());
+    if (t) this.render(t);
+    else this.loaded = false;
   }
 
   private clickNode(n: Node): void {
