@@ -6,18 +6,17 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
 import { fileSink } from "../../src/etl/mod.js";
 import { writeSeedCapture } from "../../src/lab/seed.js";
 import { compileFilter } from "../../src/filter/mod.js";
 import { readPcapng } from "../../src/export/mod.js";
 import { missing, sample } from "../helpers/samples.js";
+import { BIN, runCli } from "../helpers/cli.js";
+import type { CliRun } from "../helpers/cli.js";
 
-const BIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 
-function run(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, WNVTRACE_NO_PROGRESS: "1" }, maxBuffer: 1 << 28 });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+function run(...args: string[]): CliRun {
+  return runCli(args);
 }
 
 const dir = mkdtempSync(join(tmpdir(), "wnvtrace-cli-packets-"));

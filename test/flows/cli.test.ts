@@ -1,19 +1,17 @@
 // `wnvtrace flows` as a user runs it: the table, --proto dns, --json, --csv, --sort, --inventory, -Y, exit codes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
 import { loadScenario, runLab } from "../../src/lab/lab.js";
 import type { Flow, FlowsResult } from "../../src/flows/mod.js";
+import { runCli } from "../helpers/cli.js";
+import type { CliRun } from "../helpers/cli.js";
 
-const BIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 
-function run(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, WNVTRACE_NO_PROGRESS: "1" }, maxBuffer: 1 << 28 });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+function run(...args: string[]): CliRun {
+  return runCli(args);
 }
 
 const dir = mkdtempSync(join(tmpdir(), "wnvtrace-cli-flows-"));

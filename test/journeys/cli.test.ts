@@ -2,21 +2,19 @@
 // detail, -Y, --json / --ndjson, colours, exit codes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
 import { fileSink } from "../../src/etl/mod.js";
 import { writeSeedCapture } from "../../src/lab/seed.js";
 import { loadScenario, runLab } from "../../src/lab/lab.js";
 import { runFollow } from "../../src/cli/commands/follow.js";
+import { runCli } from "../helpers/cli.js";
+import type { CliRun } from "../helpers/cli.js";
 
-const BIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 
-function run(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, WNVTRACE_NO_PROGRESS: "1", NO_COLOR: "1" }, maxBuffer: 1 << 28 });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+function run(...args: string[]): CliRun {
+  return runCli(args, { NO_COLOR: "1" });
 }
 
 const dir = mkdtempSync(join(tmpdir(), "wnvtrace-follow-"));

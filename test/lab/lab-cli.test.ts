@@ -1,20 +1,18 @@
 // `wnvtrace lab` and `npm start`'s demo, run as a user runs them; the host-state files join with the capture.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
 import { TraceDecoder } from "../../src/events/mod.js";
+import { runCli } from "../helpers/cli.js";
+import type { CliRun } from "../helpers/cli.js";
 
-const BIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "wnvtrace-lab-cli-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 
-function run(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, WNVTRACE_NO_PROGRESS: "1" } });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+function run(...args: string[]): CliRun {
+  return runCli(args);
 }
 
 test("lab --list names every bundled scenario with its description", () => {

@@ -2,20 +2,18 @@
 // unreadable capture 2; host state never fails the command).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
 import { loadScenario, runLab } from "../../src/lab/lab.js";
 import type { Topology } from "../../src/topology/mod.js";
 import { missing, sample } from "../helpers/samples.js";
+import { runCli } from "../helpers/cli.js";
+import type { CliRun } from "../helpers/cli.js";
 
-const BIN = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 
-function run(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, WNVTRACE_NO_PROGRESS: "1" }, maxBuffer: 1 << 26 });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+function run(...args: string[]): CliRun {
+  return runCli(args);
 }
 
 const dir = mkdtempSync(join(tmpdir(), "wnvtrace-topocli-"));
