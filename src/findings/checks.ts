@@ -125,6 +125,8 @@ function crossReference(out: Out, g: Gathered): void {
 
 const HOST_STACK_REASON = /^(INET|NL|FL|TCP|UDP|WFP)[:_ ]|^Drop_Unknown|not locally destined|checksum|address resolution|inspection drop/i;
 const HOST_STACK_PLACE = /tcpip\.sys|afd\.sys|TCP\/IP|http\.sys|wfp/i;
+/** Host-stack drops that are TCP housekeeping (stragglers after a close, duplicates): worth knowing, not a fault. */
+const BENIGN_REASON = /session state error|FIN-WAIT|TIME-WAIT|CLOSE-WAIT|duplicate segment|received RST/i;
 
 function drops(g: Gathered, out: Out): void {
   out.ran.add("drop");
@@ -138,7 +140,7 @@ function drops(g: Gathered, out: Out): void {
     const side = grp.side ? ` (${grp.side})` : "";
     const hostStack = HOST_STACK_REASON.test(grp.reasonName) || HOST_STACK_PLACE.test(grp.location);
     out.add({
-      code: "drop", severity: hostStack ? "warning" : "error",
+      code: "drop", severity: !hostStack ? "error" : BENIGN_REASON.test(grp.reasonName) ? "info" : "warning",
       title: `${plural(n, "packet")} dropped at ${grp.location}${side}: ${grp.reasonName}`,
       explanation: `The ${hostStack ? "host's network stack" : "virtual switch"} dropped ${n === 1 ? "a packet" : `${n} packets`} at ${grp.location}${side} with ${named}${why ? `: ${why}` : ""}.` +
         (grp.df && grp.vxlan ? " The dropped frames are VXLAN-encapsulated with Don't Fragment set." : ""),

@@ -54,14 +54,30 @@ const PLAIN: Record<number, string> = {
   38: "the adapter is in a low-power state",
 };
 
+/** Plain meanings of the host stack's (tcpip.sys, WFP) reasons, by name: their numbers vary between builds. */
+const BY_NAME: readonly (readonly [RegExp, string])[] = [
+  [/not locally destined/i, "the IP layer got a packet that is not addressed to this host"],
+  [/address resolution timeout/i, "ARP/ND got no answer for the next hop"],
+  [/address resolution failure/i, "the next hop's link-layer address could not be resolved (ARP/ND failed)"],
+  [/checksum/i, "its checksum was wrong"],
+  [/session state error/i, "TCP got a segment that does not fit the connection's state (late, after close, or for a connection it does not know): usually harmless stragglers"],
+  [/receive inspection|inspection drop/i, "the Windows Filtering Platform (firewall or a filter driver) blocked it on the way in"],
+  [/send inspection/i, "the Windows Filtering Platform (firewall or a filter driver) blocked it on the way out"],
+  [/transport endpoint was not found/i, "nothing listens on that port on this host (the sender usually gets a RST or ICMP port unreachable)"],
+  [/received RST/i, "TCP discarded the segment because the connection was reset"],
+  [/FIN-WAIT2|TIME-WAIT|CLOSE-WAIT/i, "TCP discarded a segment for a connection that is closing"],
+  [/duplicate segment/i, "TCP had already received this data (a retransmission it did not need)"],
+  [/arbitration unhandled/i, "no network layer client claimed the packet"],
+  [/no route/i, "there is no route to the destination"],
+  [/ttl|hop limit/i, "its TTL / hop limit ran out"],
+  [/firewall|filtered by wfp|wfp/i, "the Windows Filtering Platform (firewall or a filter driver) blocked it"],
+];
+
 /** A sentence about why packets with this reason are dropped, or undefined. */
 export function dropExplanation(reason: number, reasonName?: string): string | undefined {
   const p = PLAIN[reason];
   if (p) return p;
   const n = reasonName ?? dropReasonName(reason);
-  if (/not locally destined/i.test(n)) return "the IP layer got a packet that is not addressed to this host";
-  if (/address resolution timeout/i.test(n)) return "ARP/ND got no answer for the next hop";
-  if (/checksum/i.test(n)) return "its checksum was wrong";
-  if (/^Drop_|^INET_|^NL_|^FL_/.test(n)) return undefined;
+  for (const [re, text] of BY_NAME) if (re.test(n)) return text;
   return undefined;
 }
