@@ -69,3 +69,32 @@ test("traces without packets: one finding saying so, nothing else", { skip: miss
     assert.deepEqual(d.findings.findings.map((f) => [f.code, f.title]), [["capture-missing-provider", "no packets in the capture"]]);
   }
 });
+
+test("stmcast: every pktmon drop is in a drop finding once, per reason and component; host-stack housekeeping is info", { skip: missing("stmcast-win11-26k-packets-pktmon.etl") }, () => {
+  const file = sample("stmcast-win11-26k-packets-pktmon.etl")!;
+  // Independent tally: distinct (PktGroupId, PktNumber) per (reason, component) among the 170 drop records.
+  const seen = new Map<string, Set<string>>();
+  const r = new PacketReader(file);
+  for (let p = r.next(); p; p = r.next()) {
+    const m = p.pktmon;
+    if (!m || !m.drop) continue;
+    const k = `${m.dropReason}/${m.componentId}`;
+    if (!seen.has(k)) seen.set(k, new Set());
+    seen.get(k)!.add(`${m.groupId}/${m.pktNumber}`);
+  }
+  r.close();
+  const d = diagnose(file);
+  const drops = d.findings.findings.filter((f) => f.code === "drop");
+  assert.equal(drops.length, seen.size);
+  let total = 0;
+  for (const s of seen.values()) total += s.size;
+  assert.equal(drops.reduce((a, f) => a + f.count, 0), total);
+  assert.equal(total, 3428);
+  const session = drops.find((f) => f.subject.reason === "INET: session state error" && /component 98\]/.test(f.subject.location ?? ""))!;
+  assert.equal(session.count, seen.get(`1206/98`)!.size);
+  assert.equal(session.severity, "info");
+  assert.match(session.explanation, /does not fit the connection's state/);
+  const inspect = drops.find((f) => f.subject.reason === "INET: receive inspection")!;
+  assert.equal(inspect.severity, "warning");
+  assert.match(inspect.explanation, /Windows Filtering Platform/);
+});
