@@ -637,7 +637,8 @@ function health(g: Gathered, out: Out, reader: PacketReader | null): void {
       count: 1, unit: "capture", subject: {}, evidence: new EvidenceBuilder(),
       next: [NETSH_COMMAND, PKTMON_COMMAND],
     });
-  } else if (netsh && !pktmon && g.vmswitchEvents === 0) {
+  } else if (netsh && !pktmon && g.vmswitchEvents === 0 && g.providers.size > 0) {
+    // (providers.size > 0: the collector saw the ETW records, so the absence of VmSwitch events is a fact.)
     out.add({
       code: "capture-missing-provider", severity: "info",
       title: "no Hyper-V VmSwitch events: packets cannot be followed through the vSwitch",
