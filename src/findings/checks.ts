@@ -154,12 +154,13 @@ function drops(g: Gathered, out: Out): void {
 function dropNext(grp: DropGroup): string[] {
   const { reason, reasonName: name } = grp;
   const n: string[] = [];
-  if (reason === 12 || /security policy/i.test(name)) n.push("list the endpoint's ACL policies: Get-HnsEndpoint | ? { $_.IPAddress -eq '<ip>' } | select -expand Policies", "vfpctrl /list-rule /port <port GUID> to see the VFP rule that matched");
+  const ip = grp.dstIp ?? "<ip>";
+  if (reason === 12 || /security policy/i.test(name)) n.push(`list the endpoint's ACL policies: Get-HnsEndpoint | ? IPAddress -eq '${ip}' | select -expand Policies`, "vfpctrl /list-rule /port <port GUID> to see the VFP rule that matched");
   else if (reason === 23 || /mtu/i.test(name)) n.push("compare the frame size with the MTU of the way out: netsh interface ipv4 show subinterfaces; for overlay networks the container MTU must leave room for 50 bytes of VXLAN");
   else if (reason === 16 || /spoof/i.test(name)) n.push("Get-VMNetworkAdapter -All | select Name, MacAddress, MacAddressSpoofing: the source MAC must belong to the port (or spoofing be allowed)");
   else if (reason === 20 || /subnet id/i.test(name)) n.push("compare the VSID/VNI of the network on both hosts: Get-HnsNetwork | select Name, Type, Subnets");
   else if (reason === 8 || /filtered/i.test(name)) n.push("vfpctrl /list-rule /port <port GUID> and the switch extensions (Get-VMSwitchExtension) of the switch");
-  else if (reason === 26 || reason === 33 || /nic|destination mac/i.test(name)) n.push("check that the destination still has a vSwitch port: Get-HnsEndpoint, docker ps -a");
+  else if (reason === 26 || reason === 33 || /nic|destination mac/i.test(name)) n.push(`check that ${ip} still has a vSwitch port: Get-HnsEndpoint | ? IPAddress -eq '${ip}'; docker ps -a`);
   const j = grp.journeys.values().next();
   if (!j.done) n.push(`wnvtrace follow <file> --packet ${j.value} shows a dropped packet's journey hop by hop`);
   else if (grp.refs.nums.length) n.push(`wnvtrace packets <file> -v -Y "frame.number == ${grp.refs.nums[0]}" shows a dropped packet`);

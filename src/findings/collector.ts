@@ -56,6 +56,8 @@ export interface DropGroup {
   named: boolean;
   /** pktmon component id, for pktmon drops. */
   component?: number;
+  /** Destination IPv4 address of the first dropped frame (for the next-step commands). */
+  dstIp?: string;
 }
 
 export interface IcmpErrorGroup {
@@ -402,6 +404,7 @@ export class FindingsCollector {
     // Ethernet + IPv4: DF bit and VXLAN (UDP 4789) without a full dissection.
     if (bytes.length >= 34 && bytes[12] === 0x08 && bytes[13] === 0x00) {
       if (bytes[20] & 0x40) grp.df = true;
+      grp.dstIp ??= `${bytes[30]}.${bytes[31]}.${bytes[32]}.${bytes[33]}`;
       const ihl = (bytes[14] & 15) * 4;
       if (bytes[23] === 17 && bytes.length >= 14 + ihl + 4 && ((bytes[14 + ihl + 2] << 8) | bytes[14 + ihl + 3]) === 4789) grp.vxlan = true;
     }
