@@ -28,7 +28,7 @@ test("diagnose: ranked text with explanation, evidence and next steps", () => {
   assert.equal(lines[0], `${aclFile}: 2 findings (critical 0, error 2, warning 0, info 0)`);
   assert.equal(lines[2], "  1. ERROR    3 packets dropped at web (l2b) (egress): Failed security policy   [drop]");
   assert.match(r.out, /\n {5}evidence: packets \d+, \d+, \d+ · journeys \d+, \d+, \d+ · hops /);
-  assert.match(r.out, /\n {5}next: {5}list the endpoint's ACL policies/);
+  assert.match(r.out, /\n {5}next: {5}list the endpoint's ACL policies: Get-HnsEndpoint \| \? IPAddress -eq '10\.0\.0\.40'/);
   assert.match(r.out, /\n {2}2\. ERROR {4}1 TCP connection to web \(l2b\) \(10\.0\.0\.40\):80 got no SYN-ACK {3}\[tcp-no-synack\]\n/);
   assert.ok(!r.out.includes("\u001b["), "no colour when piped");
 });
