@@ -1,7 +1,7 @@
 /**
  * `wnvtrace serve`: the web UI for ONE capture over HTTP.
  *
- * Built on node:http rather than a framework: the route table is ten fixed GET routes (src/web/api.ts), the
+ * Built on node:http rather than a framework: the route table is eleven fixed GET routes (src/web/api.ts), the
  * answers are JSON computed from the in-memory CaptureModel, and there is no static-file serving at all (the
  * app's three files are read once at start and kept in memory), so a framework would add dependencies without
  * removing code. Safety follows from the shape: the raw request path is matched EXACTLY against the fixed routes
