@@ -9,6 +9,9 @@
  *   GET /api/overview               Overview
  *   GET /api/packets?filter=F&offset=N&limit=M     PacketPage (filter in `-Y` syntax; 400 + FilterError when bad)
  *   GET /api/packets/:no            PacketDetail (no = PacketRecord.number)
+ *   GET /api/journeys?fate=K&q=T&filter=F&offset=N&limit=M   JourneyPage (fate: delivered | dropped | unfinished;
+ *                                   q: case-insensitive text in summary / where / container names; filter: `-Y`
+ *                                   syntax, journeys with a hop whose packet matches — 400 + FilterError when bad)
  *   GET /api/journeys/:id           JourneyView
  *   GET /api/topology               TopologyView
  *   GET /api/flows                  FlowsResult (src/flows)
@@ -116,6 +119,44 @@ export type JourneyView = Omit<Journey, "hops"> & {
     readonly packet?: number;
   })[];
 };
+
+/** One row of the journeys list (src/web/model.ts keeps these fields in columns, not per-journey objects). */
+export interface JourneyRow {
+  /** Journey.id. */
+  readonly id: number;
+  readonly summary: string;
+  readonly protocol: string;
+  readonly src: string;
+  readonly dst: string;
+  /** Seconds since the first packet (as PacketRow.time). */
+  readonly startTime: number;
+  /** Number of hops. */
+  readonly hops: number;
+  /** endTicks − startTicks in microseconds. */
+  readonly durationUs: number;
+  readonly fate: "delivered" | "dropped" | "unfinished";
+  /** Where it ended (Fate.location; "" when unknown). */
+  readonly where: string;
+  /** Drop reason (Fate.reasonName) when dropped. */
+  readonly reason?: string;
+  /** Distinct hop names (HopNames.label: "wcow1 (nat)", "vEthernet (nat)" …) in hop order. */
+  readonly containers: string[];
+}
+
+/** A page of /api/journeys: journeys in the capture (report: embedded), journeys matching, the rows from `offset`. */
+export interface JourneyPage {
+  readonly total: number;
+  readonly matched: number;
+  readonly offset: number;
+  readonly rows: JourneyRow[];
+}
+
+/** What selects journeys: fate, text (summary / where / container names, case-insensitive) and a `-Y` packet filter. */
+export interface JourneyQuery {
+  readonly fate?: JourneyRow["fate"] | "";
+  readonly q?: string;
+  readonly filter?: string;
+}
 
 /** Topology with the node/edge graph the UI draws (node ids are stable strings). */
 export interface TopologyView {

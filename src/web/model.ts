@@ -33,10 +33,10 @@ import type { Topology } from "../topology/mod.js";
 import { TopologyCollector, buildTopology, finishTopology, topologyGraph } from "../topology/mod.js";
 import { FindingsCollector } from "../findings/mod.js";
 import type {
-  EmbeddedPackets, EmbeddedRecord, JourneyView, LoadStatus, Overview, PackedHop, PackedHopShape, PackedJourney, PackedJourneys, PackedPackets, PackedReport, PackedRewrite,
+  EmbeddedPackets, EmbeddedRecord, JourneyPage, JourneyQuery, JourneyRow, JourneyView, LoadStatus, Overview, PackedHop, PackedHopShape, PackedJourney, PackedJourneys, PackedPackets, PackedReport, PackedRewrite,
   PacketDetail, PacketPage, PacketRow, PacketTemplate, ReportData, Timeline, TopologyView,
 } from "./api.js";
-import { PACKED_FORMAT, expandJourney, recordOf, rowOf } from "./packed.js";
+import { FATE_KINDS, MAX_JOURNEY_PAGE, PACKED_FORMAT, distinctLabels, expandJourney, fateOf, recordOf, rowOf, searchText } from "./packed.js";
 import type { JourneyEnv } from "./packed.js";
 export { columns } from "./columns.js";
 
@@ -209,6 +209,112 @@ class TextStore {
   }
 }
 
+/**
+ * The journeys list's columns, by journey id (1-based): start/end ticks, hop count, fate kind (0: no journey),
+ * fate location and drop reason (interned by the model), the set of hop name places (interned "3,7" keys), and
+ * every summary lowercased in UTF-8 slabs, searched with Buffer.indexOf (no string per journey on the heap).
+ */
+class JourneyIndex {
+  private static readonly SLAB = 4 * 1024 * 1024;
+  cap = 0;
+  max = 0;
+  /** Journeys stored. */
+  size = 0;
+  start = new Float64Array(0);
+  end = new Float64Array(0);
+  hops = new Uint32Array(0);
+  kind = new Uint8Array(0);
+  where = new Uint32Array(0);
+  reason = new Uint32Array(0);
+  names = new Uint32Array(0);
+  readonly nameSets = new Interner();
+  private readonly slabs: Buffer[] = [];
+  /** Bytes written in each slab (the rest is unset memory). */
+  private readonly filled: number[] = [];
+  private used = JourneyIndex.SLAB;
+  /** Summary texts in append order: global position (slab × SLAB + offset) and journey id. */
+  private at = new Float64Array(1024);
+  private ids = new Uint32Array(1024);
+  private count = 0;
+
+  private grow(id: number): void {
+    const cap = Math.max(1024, this.cap * 2, id + 1);
+    const g = <T extends Float64Array | Uint32Array | Uint8Array>(a: T, C: new (n: number) => T): T => {
+      const b = new C(cap);
+      b.set(a);
+      return b;
+    };
+    this.start = g(this.start, Float64Array);
+    this.end = g(this.end, Float64Array);
+    this.hops = g(this.hops, Uint32Array);
+    this.kind = g(this.kind, Uint8Array);
+    this.where = g(this.where, Uint32Array);
+    this.reason = g(this.reason, Uint32Array);
+    this.names = g(this.names, Uint32Array);
+    this.cap = cap;
+  }
+
+  add(j: Journey, where: number, reason: number, names: number): void {
+    const id = j.id;
+    if (id >= this.cap) this.grow(id);
+    this.max = Math.max(this.max, id);
+    if (!this.kind[id]) this.size++;
+    this.start[id] = j.startTicks;
+    this.end[id] = j.endTicks;
+    this.hops[id] = j.hops.length;
+    this.kind[id] = FATE_KINDS.indexOf(j.fate.kind) + 1;
+    this.where[id] = where;
+    this.reason[id] = reason;
+    this.names[id] = names;
+    const text = j.summary.toLowerCase() + "\n";
+    const n = Buffer.byteLength(text);
+    if (this.used + n > JourneyIndex.SLAB) {
+      this.slabs.push(Buffer.allocUnsafe(Math.max(JourneyIndex.SLAB, n)));
+      this.filled.push(0);
+      this.used = 0;
+    }
+    const k = this.slabs.length - 1;
+    this.slabs[k].write(text, this.used);
+    this.filled[k] = this.used + n;
+    if (this.count >= this.at.length) {
+      const a = new Float64Array(this.at.length * 2);
+      a.set(this.at);
+      this.at = a;
+      const b = new Uint32Array(this.ids.length * 2);
+      b.set(this.ids);
+      this.ids = b;
+    }
+    this.at[this.count] = k * JourneyIndex.SLAB + this.used;
+    this.ids[this.count++] = id;
+    this.used += n;
+  }
+
+  /** Marks in `hit` (by id) the journeys whose lowercased summary contains `text`. */
+  searchSummaries(text: string, hit: Uint8Array): void {
+    const needle = Buffer.from(text);
+    const S = JourneyIndex.SLAB;
+    for (let k = 0; k < this.slabs.length; k++) {
+      const slab = this.slabs[k];
+      const limit = this.filled[k];
+      for (let pos = slab.indexOf(needle, 0); pos >= 0 && pos < limit; ) {
+        // The summary holding the hit: the last one starting at or before it.
+        const g = k * S + pos;
+        let lo = 0;
+        let hi = this.count - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (this.at[mid] <= g) lo = mid;
+          else hi = mid - 1;
+        }
+        hit[this.ids[lo]] = 1;
+        const next = lo + 1 < this.count ? this.at[lo + 1] - k * S : limit;
+        if (next >= limit) break;
+        pos = slab.indexOf(needle, next);
+      }
+    }
+  }
+}
+
 const hexOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
 function dirOf(p: PacketRecord): string {
@@ -240,6 +346,8 @@ export class CaptureModel {
   private readonly fateIds = new Map<string, number[]>();
   private static readonly MAX_FATES = 65536;
   private readonly journeys = new TextStore();
+  private readonly jindex = new JourneyIndex();
+  private jcache: { key: string; list: Uint32Array } | null = null;
   private readonly quickShapes = new Map<string, number>();
   private readonly dis: Dissecter = newDissecter();
   private readonly byProto: readonly (Dissector | undefined)[];
@@ -485,6 +593,12 @@ export class CaptureModel {
     });
     // Fates repeat ("delivered to wcow2 …"): interned, unless an unusual capture makes them unique.
     const fate = this.fateId(j.fate);
+    const nameKey: number[] = [];
+    for (const x of hops) {
+      const sh = typeof x[0] === "number" ? (this.shapes.json(x[0]) as HopShape) : x[0];
+      if (typeof sh.n === "number" && !nameKey.includes(sh.n)) nameKey.push(sh.n);
+    }
+    this.jindex.add(j, this.strings.id(j.fate.location ?? ""), this.strings.id(j.fate.kind === "dropped" ? (j.fate.reasonName ?? "") : ""), this.jindex.nameSets.id(nameKey.join(",")));
     const s: StoredJourney = [j.id, j.flavor, j.key, j.nbls ?? 0, j.summary, j.protocol, j.src, j.dst, j.startTicks, j.endTicks, fate, rewrites, j.matched ? 1 : 0, hops];
     this.journeys.add(j.id, JSON.stringify(s));
   }
@@ -732,6 +846,105 @@ export class CaptureModel {
     const text = Number.isInteger(id) && id > 0 ? this.journeys.get(id) : undefined;
     if (!text) return null;
     return expandJourney(JSON.parse(text) as StoredJourney, this.journeyEnv(hexFor));
+  }
+
+  /** A journey's list row (null: no journey `id`). */
+  journeyRow(id: number): JourneyRow | null {
+    const x = this.jindex;
+    if (!(Number.isInteger(id) && id >= 1 && id <= x.max && x.kind[id])) return null;
+    const s = JSON.parse(this.journeys.get(id)!) as StoredJourney;
+    const first = Number.isNaN(this.firstPacketTicks) ? 0 : this.firstPacketTicks;
+    const reason = this.strings.list[x.reason[id]];
+    return {
+      id, summary: s[4], protocol: s[5], src: s[6], dst: s[7], startTime: Math.round(x.start[id] - first) / 1e7, hops: x.hops[id],
+      durationUs: (x.end[id] - x.start[id]) / 10, fate: FATE_KINDS[x.kind[id] - 1], where: this.strings.list[x.where[id]],
+      ...(reason ? { reason } : {}), containers: this.labelsOf(x.names[id]),
+    };
+  }
+
+  /** The hop name labels of a name set (read from the places now: they are enriched as the trace goes on). */
+  private labelsOf(set: number): string[] {
+    const key = this.jindex.nameSets.list[set];
+    return key ? distinctLabels(key.split(",").map((i) => this.places.get(Number(i)))) : [];
+  }
+
+  /**
+   * Journey ids matching a query, in id order (null: every journey), cached for the last query. The `-Y` filter
+   * selects the journeys of the packets it matches (the packet filter's own cache). Throws FilterError.
+   */
+  journeyMatches(q: JourneyQuery): Uint32Array | null {
+    const fate = fateOf(q.fate ?? "");
+    if (fate === null) throw new Error(`fate must be one of ${FATE_KINDS.join(", ")}`);
+    const text = searchText(q.q);
+    const filter = (q.filter ?? "").trim();
+    if (!fate && !text && !filter) return null;
+    const key = JSON.stringify([fate, text, filter]);
+    if (this.jcache?.key === key) return this.jcache.list;
+    const x = this.jindex;
+    const max = x.max;
+    let inFilter: Uint8Array | null = null;
+    if (filter) {
+      inFilter = new Uint8Array(max + 1);
+      const { list } = this.matches(filter);
+      const jc = this.cols.journey;
+      if (list) for (let k = 0; k < list.length; k++) inFilter[jc[list[k]]] = 1;
+      else inFilter.fill(1);
+    }
+    let hit: Uint8Array | null = null;
+    const whereOk = new Map<number, boolean>();
+    const namesOk = new Map<number, boolean>();
+    if (text) {
+      hit = new Uint8Array(max + 1);
+      x.searchSummaries(text, hit);
+    }
+    const fk = fate ? FATE_KINDS.indexOf(fate) + 1 : 0;
+    let out = new Uint32Array(1024);
+    let n = 0;
+    for (let id = 1; id <= max; id++) {
+      const kind = x.kind[id];
+      if (!kind || (fk && kind !== fk) || (inFilter && !inFilter[id])) continue;
+      if (hit && !hit[id]) {
+        const w = x.where[id];
+        let ok = whereOk.get(w);
+        if (ok === undefined) whereOk.set(w, (ok = this.strings.list[w].toLowerCase().includes(text)));
+        if (!ok) {
+          const ns = x.names[id];
+          ok = namesOk.get(ns);
+          if (ok === undefined) namesOk.set(ns, (ok = this.labelsOf(ns).some((l) => l.toLowerCase().includes(text))));
+          if (!ok) continue;
+        }
+      }
+      if (n >= out.length) {
+        const b = new Uint32Array(out.length * 2);
+        b.set(out);
+        out = b;
+      }
+      out[n++] = id;
+    }
+    const list = out.slice(0, n);
+    this.jcache = { key, list };
+    return list;
+  }
+
+  /** A page of the journeys list (api.ts JourneyPage). Throws FilterError for a bad `-Y` filter. */
+  journeyPage(q: JourneyQuery, offset: number, limit: number): JourneyPage {
+    const list = this.journeyMatches(q);
+    const x = this.jindex;
+    const total = x.size;
+    const matched = list ? list.length : total;
+    const off = Math.max(0, Math.min(offset, matched));
+    const end = Math.min(matched, off + Math.max(0, Math.min(limit, MAX_JOURNEY_PAGE)));
+    const rows: JourneyRow[] = [];
+    if (list) for (let k = off; k < end; k++) rows.push(this.journeyRow(list[k])!);
+    else if (x.size === x.max) for (let k = off; k < end; k++) rows.push(this.journeyRow(k + 1)!);
+    else {
+      // Ids with gaps (not seen so far): walk to the offset-th present id.
+      let seen = 0;
+      for (let id = 1; id <= x.max && rows.length < end - off; id++) {
+        if (x.kind[id] && seen++ >= off) rows.push(this.journeyRow(id)!);
+      }
+    }
+    return { total, matched, offset: off, rows };
   }
 
   private journeyEnv(hexFor: (no: number) => boolean): JourneyEnv {

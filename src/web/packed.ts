@@ -12,7 +12,7 @@ import type { Dissecter } from "../packets/dissect/dissect.js";
 import { newDissecter } from "../packets/dissect/index.js";
 import { summarize } from "../packets/dissect/summary.js";
 import type {
-  EmbeddedPackets, EmbeddedRecord, JourneyView, PackedHopShape, PackedJourney, PackedPackets, PackedReport, PacketRow, PacketTemplate, ReportData,
+  EmbeddedPackets, EmbeddedRecord, JourneyPage, JourneyQuery, JourneyRow, JourneyView, PackedHopShape, PackedJourney, PackedPackets, PackedReport, PacketRow, PacketTemplate, ReportData,
 } from "./api.js";
 import { columns } from "./columns.js";
 
@@ -125,6 +125,56 @@ export function expandJourney(s: PackedJourney, env: JourneyEnv): JourneyView {
   return view as unknown as JourneyView;
 }
 
+// ---- journeys list (api.ts JourneyRow / JourneyPage) ---------------------------------------------------------
+
+export const FATE_KINDS = ["delivered", "dropped", "unfinished"] as const;
+
+/** Page size limit of the journeys list. */
+export const MAX_JOURNEY_PAGE = 1000;
+
+/** The fate of a JourneyQuery when valid ("" none); null when it is not a fate kind. */
+export function fateOf(v: string | null | undefined): JourneyRow["fate"] | "" | null {
+  if (!v) return "";
+  return (FATE_KINDS as readonly string[]).includes(v) ? (v as JourneyRow["fate"]) : null;
+}
+
+/** The search text of a query: trimmed, lowercase, no line breaks ("" matches everything). */
+export function searchText(q: string | undefined): string {
+  return (q ?? "").replace(/[\r\n]+/g, " ").trim().toLowerCase();
+}
+
+/** Distinct labels in order (a journey's `containers`: the hop names' labels, first appearance first). */
+export function distinctLabels(names: readonly unknown[]): string[] {
+  const out: string[] = [];
+  for (const n of names) {
+    const label = (n as { label?: unknown } | null | undefined)?.label;
+    if (typeof label === "string" && label && !out.includes(label)) out.push(label);
+  }
+  return out;
+}
+
+/** Whether a row passes the fate and text parts of a query (`text` from searchText). */
+export function journeyRowMatches(r: JourneyRow, fate: JourneyRow["fate"] | "", text: string): boolean {
+  if (fate && r.fate !== fate) return false;
+  if (!text) return true;
+  return r.summary.toLowerCase().includes(text) || r.where.toLowerCase().includes(text) || r.containers.some((c) => c.toLowerCase().includes(text));
+}
+
+/** The list row of a stored journey (`first`: ticks of packet 1). */
+export function journeyRowOf(s: PackedJourney, env: Pick<JourneyEnv, "shape" | "place" | "fate">, first: number): JourneyRow {
+  const [id, , , , summary, protocol, src, dst, startTicks, endTicks, fate, , , hops] = s;
+  const f = env.fate(fate);
+  const names: unknown[] = [];
+  for (const h of hops) {
+    const sh = typeof h[0] === "number" ? env.shape(h[0]) : h[0];
+    if (typeof sh.n === "number") names.push(env.place(sh.n));
+  }
+  return {
+    id, summary, protocol, src, dst, startTime: Math.round(startTicks - first) / 1e7, hops: hops.length, durationUs: (endTicks - startTicks) / 10,
+    fate: f.kind, where: f.location ?? "", ...(f.kind === "dropped" && f.reasonName ? { reason: f.reasonName } : {}), containers: distinctLabels(names),
+  };
+}
+
 /**
  * A PackedReport read on demand: rows, records and journeys are built when asked for (and rows cached), so a
  * report opens after one JSON.parse and a page of rows costs a page of dissections.
@@ -218,6 +268,32 @@ export class PackedView {
       else hi = mid - 1;
     }
     return null;
+  }
+
+  private jrows: JourneyRow[] | null = null;
+
+  /** Every embedded journey's list row, in id order (built once). */
+  journeyRows(): JourneyRow[] {
+    this.jrows ??= this.data.journeys.list.map((s) => journeyRowOf(s, this.env, this.pk?.firstTicks ?? 0));
+    return this.jrows;
+  }
+
+  /**
+   * A page of the journeys list (as /api/journeys answers it). `inFilter`: the journey ids whose hops' packets
+   * match the query's `-Y` filter (the caller runs the filter over the embedded packets); absent: no filter.
+   */
+  journeyPage(q: JourneyQuery, offset: number, limit: number, inFilter?: ReadonlySet<number>): JourneyPage {
+    const all = this.journeyRows();
+    const fate = fateOf(q.fate) ?? "";
+    const text = searchText(q.q);
+    const list = !fate && !text && !inFilter ? all : all.filter((r) => (!inFilter || inFilter.has(r.id)) && journeyRowMatches(r, fate, text));
+    const off = Math.max(0, Math.min(offset, list.length));
+    return { total: all.length, matched: list.length, offset: off, rows: list.slice(off, off + Math.max(0, Math.min(limit, MAX_JOURNEY_PAGE))) };
+  }
+
+  /** Journey id of packet index i (0: none). */
+  journeyOf(i: number): number {
+    return this.pk?.journey[i] ?? 0;
   }
 
   /** The whole ReportData (tests; the app reads on demand). `bytes` is the concatenation of every packet's bytes. */

@@ -1,7 +1,7 @@
 /**
  * `wnvtrace serve`: the web UI for ONE capture over HTTP.
  *
- * Built on node:http rather than a framework: the route table is ten fixed GET routes (src/web/api.ts), the
+ * Built on node:http rather than a framework: the route table is eleven fixed GET routes (src/web/api.ts), the
  * answers are JSON computed from the in-memory CaptureModel, and there is no static-file serving at all (the
  * app's three files are read once at start and kept in memory), so a framework would add dependencies without
  * removing code. Safety follows from the shape: the raw request path is matched EXACTLY against the fixed routes
@@ -21,6 +21,7 @@ import type { CaptureModel } from "./model.js";
 import { MAX_PAGE } from "./model.js";
 import type { AppAssets } from "./page.js";
 import { servePage } from "./page.js";
+import { FATE_KINDS, MAX_JOURNEY_PAGE, fateOf } from "./packed.js";
 import type { FilterError as FilterErrorJson } from "./api.js";
 
 export interface WebServerOptions {
@@ -88,6 +89,10 @@ function intParam(q: URLSearchParams, name: string, dflt: number): number {
   return /^\d{1,15}$/.test(v) ? Number(v) : NaN;
 }
 
+function filterErrorJson(e: FilterError, filter: string): FilterErrorJson {
+  return { error: e.message.split("\n")[0].replace(/^filter: /, ""), filter, column: Math.max(0, e.column - 1) };
+}
+
 /** The request handler (exported for tests that call it without a socket). */
 export function handler(model: CaptureModel, assets: AppAssets, o: { loopbackOnly: boolean }): (req: IncomingMessage, res: ServerResponse) => void {
   const page = servePage(assets);
@@ -121,7 +126,7 @@ export function handler(model: CaptureModel, assets: AppAssets, o: { loopbackOnl
           return;
       }
       if (!path.startsWith("/api/")) return notFound(req, res);
-      const m = /^\/api\/(overview|packets|topology|flows|findings|timeline)$|^\/api\/(packets|journeys)\/(\d{1,15})$/.exec(path);
+      const m = /^\/api\/(overview|packets|journeys|topology|flows|findings|timeline)$|^\/api\/(packets|journeys)\/(\d{1,15})$/.exec(path);
       if (!m) return notFound(req, res);
       if (!model.ready) {
         const s = model.status();
@@ -133,6 +138,20 @@ export function handler(model: CaptureModel, assets: AppAssets, o: { loopbackOnl
       if (m[1] === "flows") return json(req, res, 200, model.flows());
       if (m[1] === "findings") return json(req, res, 200, model.findings());
       if (m[1] === "timeline") return json(req, res, 200, model.timeline());
+      if (m[1] === "journeys") {
+        const filter = query.get("filter") ?? "";
+        const offset = intParam(query, "offset", 0);
+        const limit = intParam(query, "limit", 100);
+        const fate = fateOf(query.get("fate"));
+        if (Number.isNaN(offset) || Number.isNaN(limit)) return json(req, res, 400, { error: "offset and limit must be whole numbers", filter, column: 0 } satisfies FilterErrorJson);
+        if (fate === null) return json(req, res, 400, { error: `fate must be one of ${FATE_KINDS.join(", ")}`, filter, column: 0 } satisfies FilterErrorJson);
+        try {
+          return json(req, res, 200, model.journeyPage({ fate, q: query.get("q") ?? "", filter }, offset, Math.min(limit, MAX_JOURNEY_PAGE)));
+        } catch (e) {
+          if (e instanceof FilterError) return json(req, res, 400, filterErrorJson(e, filter));
+          throw e;
+        }
+      }
       if (m[1] === "packets") {
         const filter = query.get("filter") ?? "";
         const offset = intParam(query, "offset", 0);
@@ -145,10 +164,7 @@ export function handler(model: CaptureModel, assets: AppAssets, o: { loopbackOnl
         try {
           return json(req, res, 200, model.page(filter, offset, Math.min(limit, MAX_PAGE), find));
         } catch (e) {
-          if (e instanceof FilterError) {
-            const body: FilterErrorJson = { error: e.message.split("\n")[0].replace(/^filter: /, ""), filter, column: Math.max(0, e.column - 1) };
-            return json(req, res, 400, body);
-          }
+          if (e instanceof FilterError) return json(req, res, 400, filterErrorJson(e, filter));
           throw e;
         }
       }

@@ -25,6 +25,19 @@ export function seedNat(): { netsh: string; pktmon: string; host: string; dir: s
   return { netsh: join(labDir, "seed-nat.netsh.etl"), pktmon: join(labDir, "seed-nat.pktmon.etl"), host: join(labDir, "host"), dir: labDir };
 }
 
+let faultDir: string | null = null;
+
+/** Runs the lab's fault-drop scenario (vSwitch drops at wcow2's port and the host vNIC) once per process. */
+export function faultDrop(): { netsh: string; pktmon: string; host: string; dir: string } {
+  if (!faultDir) {
+    faultDir = mkdtempSync(join(tmpdir(), "wnvtrace-web-drop-"));
+    const d = faultDir;
+    process.on("exit", () => rmSync(d, { recursive: true, force: true }));
+    runLab(loadScenario("fault-drop"), { outDir: d, flavor: "both" });
+  }
+  return { netsh: join(faultDir, "fault-drop.netsh.etl"), pktmon: join(faultDir, "fault-drop.pktmon.etl"), host: join(faultDir, "host"), dir: faultDir };
+}
+
 /** Packet numbers matching `filter`, counted without the web model. */
 export function matchingPackets(file: string, filter: string): number[] {
   const f = compileFilter(filter);

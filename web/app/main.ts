@@ -14,13 +14,14 @@ import { current, formatHash, VIEWS } from "./router.js";
 import { OverviewView } from "./views/overview.js";
 import { PacketsView } from "./views/packets.js";
 import { JourneyView_ } from "./views/journey.js";
+import { JourneysView } from "./views/journeys.js";
 import { TopologyView_ } from "./views/topology.js";
 import { FlowsView } from "./views/flows.js";
 import { FindingsView } from "./views/findings.js";
 import { TimelineView } from "./views/timeline.js";
 
 const TITLES: Record<ViewName, string> = {
-  overview: "Overview", packets: "Packets", journey: "Journey", topology: "Topology", flows: "Flows", findings: "Findings", timeline: "Timeline",
+  overview: "Overview", packets: "Packets", journeys: "Journeys", journey: "Journey", topology: "Topology", flows: "Flows", findings: "Findings", timeline: "Timeline",
 };
 
 async function pickSource(): Promise<DataSource> {
@@ -92,6 +93,7 @@ async function start(): Promise<void> {
   const make: Record<ViewName, () => View> = {
     overview: () => new OverviewView(ctx),
     packets: () => packets ?? noPackets(),
+    journeys: () => new JourneysView(ctx),
     journey: () => new JourneyView_(ctx),
     topology: () => new TopologyView_(ctx),
     flows: () => new FlowsView(ctx),
@@ -120,6 +122,7 @@ async function start(): Promise<void> {
     v.show(st);
     // Tabs come back to where the view was: the packets filter and packet, the journey shown.
     if (st.view === "packets") tabs.get("packets")!.href = formatHash({ view: "packets", filter: st.filter, packet: st.packet });
+    if (st.view === "journeys") tabs.get("journeys")!.href = formatHash({ view: "journeys", fate: st.fate, q: st.q });
     if (st.view === "journey" && st.journey !== undefined) tabs.get("journey")!.href = formatHash({ view: "journey", journey: st.journey });
   };
   window.addEventListener("hashchange", apply);

@@ -1,8 +1,9 @@
 /**
- * URL hash state: #view=packets&filter=icmp&packet=17, #journey=5, #flow=3, #view=topology. Every navigation is
+ * URL hash state: #view=packets&filter=icmp&packet=17, #journey=5, #flow=3, #view=topology,
+ * #view=journeys&fate=dropped&q=wcow2 (the journeys list). Every navigation is
  * a hash change (back/forward work); the app re-applies the whole state on each hashchange.
  */
-export const VIEWS = ["overview", "packets", "journey", "topology", "flows", "findings", "timeline"] as const;
+export const VIEWS = ["overview", "packets", "journeys", "journey", "topology", "flows", "findings", "timeline"] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export interface HashState {
@@ -12,6 +13,9 @@ export interface HashState {
   journey?: number;
   flow?: number;
   finding?: number;
+  /** Journeys list: fate chip (delivered | dropped | unfinished) and search text. */
+  fate?: string;
+  q?: string;
 }
 
 const intOf = (v: string | null): number | undefined => {
@@ -27,9 +31,11 @@ export function parseHash(hash: string): HashState {
   const finding = intOf(q.get("finding"));
   let view = q.get("view") as ViewName | null;
   if (!view || !VIEWS.includes(view)) {
-    view = journey !== undefined ? "journey" : packet !== undefined ? "packets" : flow !== undefined ? "flows" : finding !== undefined ? "findings" : q.has("filter") ? "packets" : "overview";
+    view = journey !== undefined ? "journey" : q.has("fate") || q.has("q") ? "journeys" : packet !== undefined ? "packets" : flow !== undefined ? "flows" : finding !== undefined ? "findings" : q.has("filter") ? "packets" : "overview";
   }
-  return { view, filter: q.get("filter") ?? "", packet, journey, flow, finding };
+  const fate = q.get("fate") || undefined;
+  const text = q.get("q") || undefined;
+  return { view, filter: q.get("filter") ?? "", packet, journey, flow, finding, ...(fate ? { fate } : {}), ...(text ? { q: text } : {}) };
 }
 
 export function formatHash(s: Partial<HashState>): string {
@@ -39,10 +45,13 @@ export function formatHash(s: Partial<HashState>): string {
   if (s.journey !== undefined) q.set("journey", String(s.journey));
   if (s.flow !== undefined) q.set("flow", String(s.flow));
   if (s.finding !== undefined) q.set("finding", String(s.finding));
+  if (s.fate) q.set("fate", s.fate);
+  if (s.q) q.set("q", s.q);
   // The view is written only when the rest does not imply it (#packet=17 means the packets view).
   const view = s.view ?? "overview";
   const text = (p: URLSearchParams): string => p.toString().replace(/\+/g, "%20");
-  if (parseHash(text(q)).view !== view) {
+  // (The journeys list always names itself: #view=journeys&fate=dropped&q=… as users share it.)
+  if (parseHash(text(q)).view !== view || view === "journeys") {
     const withView = new URLSearchParams([["view", view], ...q]);
     return "#" + text(withView);
   }

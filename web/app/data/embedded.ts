@@ -5,7 +5,7 @@
  * run here with the CLI's own modules (src/filter, src/packets/dissect, src/packets/tree), so a filter means the
  * same in the report as in `wnvtrace packets -Y`.
  */
-import type { LoadStatus, Overview, PackedReport, PacketDetail, PacketPage, PacketRow, JourneyView, TopologyView, Timeline, TreeNodeView } from "../../../src/web/api.js";
+import type { LoadStatus, Overview, PackedReport, PacketDetail, PacketPage, PacketRow, JourneyPage, JourneyQuery, JourneyView, TopologyView, Timeline, TreeNodeView } from "../../../src/web/api.js";
 import type { FlowsResult } from "../../../src/flows/types.js";
 import type { FindingsResult } from "../../../src/findings/types.js";
 import type { PacketRecord } from "../../../src/packets/frame.js";
@@ -155,6 +155,25 @@ export class EmbeddedSource implements DataSource {
     pv.dis.run(this.d, b, rec.originalLength, rec.linkType);
     const tree = layerTrees(this.d, pv.dis.tables.byProto).map(toView);
     return { row, meta: recordMeta(rec, b.length), tree, hex: toHex(b), originalLength: rec.originalLength };
+  }
+
+  /** Journey ids per `-Y` filter (the journeys of the embedded packets it matches). */
+  private readonly journeyIds = new Map<string, Set<number>>();
+
+  async journeys(q: JourneyQuery, offset: number, limit: number): Promise<JourneyPage> {
+    const f = (q.filter ?? "").trim();
+    let ids: Set<number> | undefined;
+    if (f) {
+      ids = this.journeyIds.get(f);
+      if (!ids) {
+        const m = this.match(f);
+        ids = new Set<number>();
+        if (m) for (const i of await m) if (this.pv.journeyOf(i)) ids.add(this.pv.journeyOf(i));
+        if (this.journeyIds.size >= 8) this.journeyIds.delete(this.journeyIds.keys().next().value as string);
+        this.journeyIds.set(f, ids);
+      }
+    }
+    return this.pv.journeyPage(q, offset, limit, ids);
   }
 
   async journey(id: number): Promise<JourneyView> {

@@ -1,5 +1,5 @@
 /** `wnvtrace serve`'s HTTP API (src/web/api.ts), over relative URLs. */
-import type { FilterError, LoadStatus, Overview, PacketDetail, PacketPage, JourneyView, TopologyView, Timeline } from "../../../src/web/api.js";
+import type { FilterError, LoadStatus, Overview, PacketDetail, PacketPage, JourneyPage, JourneyQuery, JourneyView, TopologyView, Timeline } from "../../../src/web/api.js";
 import type { FlowsResult } from "../../../src/flows/types.js";
 import type { FindingsResult } from "../../../src/findings/types.js";
 import type { DataSource } from "./source.js";
@@ -69,6 +69,13 @@ export class RemoteSource implements DataSource {
       this.packets(f ? `(${f}) && frame.number == ${no}` : `frame.number == ${no}`, 0, 0),
     ]);
     return at.matched > 0 ? before.matched : -1;
+  }
+  journeys(q: JourneyQuery, offset: number, limit: number): Promise<JourneyPage> {
+    const p = new URLSearchParams({ offset: String(offset), limit: String(limit) });
+    if (q.fate) p.set("fate", q.fate);
+    if (q.q?.trim()) p.set("q", q.q.trim());
+    if (q.filter?.trim()) p.set("filter", q.filter.trim());
+    return this.get<JourneyPage>(`api/journeys?${p}`);
   }
   journey(id: number): Promise<JourneyView> {
     return this.cached(`api/journeys/${id}`);

@@ -1,5 +1,5 @@
 /** Where the app's data comes from: `wnvtrace serve` over HTTP (RemoteSource) or the report's embedded JSON (EmbeddedSource). */
-import type { LoadStatus, Overview, PacketDetail, PacketPage, JourneyView, TopologyView, Timeline } from "../../../src/web/api.js";
+import type { LoadStatus, Overview, PacketDetail, PacketPage, JourneyPage, JourneyQuery, JourneyView, TopologyView, Timeline } from "../../../src/web/api.js";
 import type { FlowsResult } from "../../../src/flows/types.js";
 import type { FindingsResult } from "../../../src/findings/types.js";
 
@@ -14,6 +14,8 @@ export interface DataSource {
   /** Row index of packet `no` in the list `filter` selects, or -1. */
   indexOf(filter: string, no: number): Promise<number>;
   journey(id: number): Promise<JourneyView>;
+  /** Rows offset … offset+limit of the journeys list matching `q` (fate, text, `-Y` filter). Rejects with FilterFailure for a bad filter. */
+  journeys(q: JourneyQuery, offset: number, limit: number): Promise<JourneyPage>;
   topology(): Promise<TopologyView>;
   flows(): Promise<FlowsResult>;
   findings(): Promise<FindingsResult>;

@@ -38,8 +38,8 @@ export class OverviewView implements View {
     this.el.append(
       h("div", { class: "tiles", testid: "overview-counts" },
         tile("packets", num(o.packets), "#view=packets"),
-        tile("drops", num(o.drops), o.drops ? formatHash({ view: "packets", filter: "pktmon.drop" }) : undefined, o.drops ? "bad" : ""),
-        tile("journeys", num(o.journeys), o.journeys ? formatHash({ view: "journey", journey: 1 }) : undefined),
+        tile("drops", num(o.drops), o.drops ? formatHash({ view: "journeys", fate: "dropped" }) : undefined, o.drops ? "bad" : ""),
+        tile("journeys", num(o.journeys), o.journeys ? formatHash({ view: "journeys" }) : undefined),
         tile("flows", num(o.flows), "#view=flows"),
         tile("events", num(o.events)),
         tile("findings", num(SEVERITIES.reduce((a, sv) => a + (fs[sv] ?? 0), 0)), "#view=findings", fs.critical || fs.error ? "bad" : "")),
