@@ -10,7 +10,7 @@
  *   GET /api/packets?filter=F&offset=N&limit=M     PacketPage (filter in `-Y` syntax; 400 + FilterError when bad)
  *   GET /api/packets/:no            PacketDetail (no = PacketRecord.number)
  *   GET /api/journeys?fate=K&q=T&filter=F&offset=N&limit=M   JourneyPage (fate: delivered | dropped | unfinished;
- *                                   q: case-insensitive text in summary / where / container names; filter: `-Y`
+ *                                   q: case-insensitive text in summary / where / drop reason / container names; filter: `-Y`
  *                                   syntax, journeys with a hop whose packet matches — 400 + FilterError when bad)
  *   GET /api/journeys/:id           JourneyView
  *   GET /api/topology               TopologyView
@@ -151,7 +151,7 @@ export interface JourneyPage {
   readonly rows: JourneyRow[];
 }
 
-/** What selects journeys: fate, text (summary / where / container names, case-insensitive) and a `-Y` packet filter. */
+/** What selects journeys: fate, text (summary / where / drop reason / container names, case-insensitive) and a `-Y` packet filter. */
 export interface JourneyQuery {
   readonly fate?: JourneyRow["fate"] | "";
   readonly q?: string;

@@ -892,6 +892,7 @@ export class CaptureModel {
     }
     let hit: Uint8Array | null = null;
     const whereOk = new Map<number, boolean>();
+    const reasonOk = new Map<number, boolean>();
     const namesOk = new Map<number, boolean>();
     if (text) {
       hit = new Uint8Array(max + 1);
@@ -907,6 +908,11 @@ export class CaptureModel {
         const w = x.where[id];
         let ok = whereOk.get(w);
         if (ok === undefined) whereOk.set(w, (ok = this.strings.list[w].toLowerCase().includes(text)));
+        if (!ok && x.reason[id]) {
+          const rs = x.reason[id];
+          ok = reasonOk.get(rs);
+          if (ok === undefined) reasonOk.set(rs, (ok = this.strings.list[rs].toLowerCase().includes(text)));
+        }
         if (!ok) {
           const ns = x.names[id];
           ok = namesOk.get(ns);

@@ -157,7 +157,8 @@ export function distinctLabels(names: readonly unknown[]): string[] {
 export function journeyRowMatches(r: JourneyRow, fate: JourneyRow["fate"] | "", text: string): boolean {
   if (fate && r.fate !== fate) return false;
   if (!text) return true;
-  return r.summary.toLowerCase().includes(text) || r.where.toLowerCase().includes(text) || r.containers.some((c) => c.toLowerCase().includes(text));
+  return r.summary.toLowerCase().includes(text) || r.where.toLowerCase().includes(text) || (r.reason ?? "").toLowerCase().includes(text) ||
+    r.containers.some((c) => c.toLowerCase().includes(text));
 }
 
 /** The list row of a stored journey (`first`: ticks of packet 1). */

@@ -35,9 +35,9 @@ const ids = (p: JourneyPage): number[] => p.rows.map((r) => r.id);
 /** Hop labels of a journey, distinct, in hop order. */
 const labels = (j: Journey): string[] => [...new Set(j.hops.map((h) => h.names?.label).filter((l): l is string => !!l))];
 
-/** The text search, written independently of the model's (lowercase substring of summary, fate location, hop labels). */
+/** The text search, written independently of the model's (lowercase substring of summary, fate location, drop reason, hop labels). */
 const textMatch = (j: Journey, q: string): boolean =>
-  [j.summary, j.fate.location ?? "", ...labels(j)].some((t) => t.toLowerCase().includes(q.toLowerCase()));
+  [j.summary, j.fate.location ?? "", j.fate.kind === "dropped" ? (j.fate.reasonName ?? "") : "", ...labels(j)].some((t) => t.toLowerCase().includes(q.toLowerCase()));
 
 for (const flavour of ["netsh", "pktmon"] as const) {
   test(`journeys list (${flavour}): rows, paging, fate, search and -Y filter over HTTP agree with readJourneys`, async () => {
@@ -96,7 +96,7 @@ for (const flavour of ["netsh", "pktmon"] as const) {
       assert.equal(dp.body.matched, dropped.length);
 
       // Text search: summary, where, container names; case-insensitive; combined with the fate.
-      for (const q of ["WCOW2", "vethernet", "dns", "echo reply", "nothing-like-this"]) {
+      for (const q of ["WCOW2", "vethernet", "dns", "echo reply", "spoofed mac", "Filtered", "nothing-like-this"]) {
         const want = ref.filter((j) => textMatch(j, q)).map((j) => j.id);
         const p = await get<JourneyPage>(web.url, `/api/journeys?q=${encodeURIComponent(q)}&limit=100`);
         assert.deepEqual(ids(p.body), want, q);
@@ -104,6 +104,10 @@ for (const flavour of ["netsh", "pktmon"] as const) {
         assert.deepEqual(ids(pd.body), ref.filter((j) => textMatch(j, q) && j.fate.kind === "dropped").map((j) => j.id), `${q} dropped`);
       }
       assert.ok(ref.some((j) => textMatch(j, "vethernet")) && ref.some((j) => !textMatch(j, "vethernet")), "the search selects some journeys");
+      // A drop reason finds the journeys dropped for it (only there: no summary or place says "spoofed").
+      const spoofed = await get<JourneyPage>(web.url, `/api/journeys?q=spoofed&limit=100`);
+      assert.deepEqual(ids(spoofed.body), ref.filter((j) => j.fate.kind === "dropped" && /Spoofed MAC/.test(j.fate.reasonName ?? "")).map((j) => j.id));
+      assert.equal(spoofed.body.matched, 1);
 
       // -Y filter: journeys with a hop whose packet the filter matches.
       for (const f of ["icmp", "dns", "ip.dst == 10.0.0.1", "arp"]) {
@@ -137,7 +141,7 @@ test("journeys list: the report (PackedView) answers every query as the server's
   for (const file of [lab.netsh, lab.pktmon]) {
     const model = new CaptureModel(file, { inventory }).loadSync();
     const pv = new PackedView(readReportData(buildReport(file, { inventory }).html) as PackedReport);
-    const queries: JourneyQuery[] = [{}, { fate: "dropped" }, { fate: "delivered" }, { fate: "unfinished" }, { q: "wcow2" }, { q: "VETHERNET", fate: "dropped" }, { q: "dns" }];
+    const queries: JourneyQuery[] = [{}, { fate: "dropped" }, { fate: "delivered" }, { fate: "unfinished" }, { q: "wcow2" }, { q: "VETHERNET", fate: "dropped" }, { q: "dns" }, { q: "spoofed" }, { q: "filtered", fate: "dropped" }];
     for (const q of queries) {
       for (const [off, lim] of [[0, 100], [1, 2]]) assert.deepEqual(pv.journeyPage(q, off, lim), model.journeyPage(q, off, lim), JSON.stringify(q));
     }
