@@ -41,7 +41,7 @@ export class JourneysView implements View {
   constructor(private readonly ctx: Ctx) {
     this.search = h("input", {
       type: "search", class: "filter-input", testid: "journey-search", spellcheck: "false", autocomplete: "off",
-      placeholder: "Search summary, where it ended, container names — e.g. wcow2, DNS, vEthernet", "aria-label": "Search journeys",
+      placeholder: "Search summary, where it ended, drop reason, container names — e.g. wcow2, DNS, Filtered", "aria-label": "Search journeys",
     });
     this.search.addEventListener("keydown", (e) => {
       if (e.key === "Enter") {
