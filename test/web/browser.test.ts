@@ -12,11 +12,11 @@ import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
 import { readInventory } from "../../src/inventory/mod.js";
 import { CaptureModel } from "../../src/web/model.js";
-import { startWebServer } from "../../src/web/server.js";
 import { buildReport } from "../../src/web/report.js";
 import { etlSamples, missing, sample } from "../helpers/samples.js";
-import { assets, haveBundle, matchingPackets, seedNat } from "./fixtures.js";
+import { haveBundle, matchingPackets, seedNat } from "./fixtures.js";
 import { ARTIFACTS, CHROMIUM, launch, screenshot, watchErrors } from "./browser.js";
+import { withReport, withServed } from "./drive.js";
 
 const skip = !existsSync(CHROMIUM)
   ? `${CHROMIUM} is absent (Debian's chromium; .ci/run installs it)`
@@ -145,38 +145,12 @@ async function walk(page: Page, url: string, tag: string, file: string): Promise
 
 test("browser: the served app on lab seed-nat (filter, detail, hex, journey, topology, #packet=17)", { skip, timeout: 120_000 }, async () => {
   const lab = seedNat();
-  const model = new CaptureModel(lab.netsh, { inventory: readInventory(lab.host) });
-  const web = await startWebServer(model, { port: 0, assets: assets() });
-  const loading = model.load();
-  const b = await launch();
-  try {
-    const page = await b.context.newPage();
-    await loading;
-    await walk(page, web.url, "serve", lab.netsh);
-  } finally {
-    await b.close();
-    await web.close();
-    model.close();
-  }
+  await withServed(lab.netsh, readInventory(lab.host), (page, url) => walk(page, url, "serve", lab.netsh));
 });
 
 test("browser: the report of lab seed-nat opened from disk (same walk, no network)", { skip, timeout: 120_000 }, async () => {
   const lab = seedNat();
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const file = join(ARTIFACTS, "seed-nat.pktmon.report.html");
-  writeFileSync(file, buildReport(lab.pktmon, { inventory: readInventory(lab.host) }).html);
-  const b = await launch();
-  try {
-    const page = await b.context.newPage();
-    const requests: string[] = [];
-    page.on("request", (r) => {
-      if (!r.url().startsWith("file:") && !r.url().startsWith("data:")) requests.push(r.url());
-    });
-    await walk(page, pathToFileURL(file).href, "report", lab.pktmon);
-    assert.deepEqual(requests, [], "the report makes no network request");
-  } finally {
-    await b.close();
-  }
+  await withReport(lab.pktmon, readInventory(lab.host), "seed-nat.pktmon.report.html", (page, url) => walk(page, url, "report", lab.pktmon));
 });
 
 const REAL = ["demikernel-ws2022-azure-pktmon.etl", "tritonpilot-win11-vmswitch-pktmon.etl", "gobang-win11-vmswitch-components-pktmon.etl"].find((n) => sample(n)) ?? etlSamples().find((n) => /pktmon/.test(n)) ?? "demikernel-ws2022-azure-pktmon.etl";

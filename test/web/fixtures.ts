@@ -12,31 +12,33 @@ import { compileFilter } from "../../src/filter/mod.js";
 import { APP_DIR, readAssets } from "../../src/web/page.js";
 import type { AppAssets } from "../../src/web/page.js";
 
-let labDir: string | null = null;
-
-/** Runs the lab's seed-nat scenario once per process; the folder is removed at exit. */
-export function seedNat(): { netsh: string; pktmon: string; host: string; dir: string } {
-  if (!labDir) {
-    labDir = mkdtempSync(join(tmpdir(), "wnvtrace-web-"));
-    const d = labDir;
-    process.on("exit", () => rmSync(d, { recursive: true, force: true }));
-    runLab(loadScenario("seed-nat"), { outDir: d, flavor: "both" });
-  }
-  return { netsh: join(labDir, "seed-nat.netsh.etl"), pktmon: join(labDir, "seed-nat.pktmon.etl"), host: join(labDir, "host"), dir: labDir };
+export interface LabCapture {
+  readonly netsh: string;
+  readonly pktmon: string;
+  readonly host: string;
+  readonly dir: string;
 }
 
-let faultDir: string | null = null;
+const labs = new Map<string, LabCapture>();
 
-/** Runs the lab's fault-drop scenario (vSwitch drops at wcow2's port and the host vNIC) once per process. */
-export function faultDrop(): { netsh: string; pktmon: string; host: string; dir: string } {
-  if (!faultDir) {
-    faultDir = mkdtempSync(join(tmpdir(), "wnvtrace-web-drop-"));
-    const d = faultDir;
+/** Runs a lab scenario once per process (both flavours and host state); its folder is removed at exit. */
+export function labCapture(name: string): LabCapture {
+  let c = labs.get(name);
+  if (!c) {
+    const d = mkdtempSync(join(tmpdir(), `wnvtrace-web-${name}-`));
     process.on("exit", () => rmSync(d, { recursive: true, force: true }));
-    runLab(loadScenario("fault-drop"), { outDir: d, flavor: "both" });
+    runLab(loadScenario(name), { outDir: d, flavor: "both" });
+    c = { netsh: join(d, `${name}.netsh.etl`), pktmon: join(d, `${name}.pktmon.etl`), host: join(d, "host"), dir: d };
+    labs.set(name, c);
   }
-  return { netsh: join(faultDir, "fault-drop.netsh.etl"), pktmon: join(faultDir, "fault-drop.pktmon.etl"), host: join(faultDir, "host"), dir: faultDir };
+  return c;
 }
+
+/** The lab's seed-nat capture (wcow1 and wcow2 on try-nat). */
+export const seedNat = (): LabCapture => labCapture("seed-nat");
+
+/** The lab's fault-drop capture (vSwitch drops at wcow2's port and the host vNIC). */
+export const faultDrop = (): LabCapture => labCapture("fault-drop");
 
 /** Packet numbers matching `filter`, counted without the web model. */
 export function matchingPackets(file: string, filter: string): number[] {

@@ -5,18 +5,14 @@
 // Overview's drops tile links to the dropped journeys. Screenshots go to test-artifacts/web/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { existsSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { readInventory } from "../../src/inventory/mod.js";
 import type { Journey } from "../../src/journeys/mod.js";
 import { readJourneys } from "../../src/journeys/mod.js";
-import { CaptureModel } from "../../src/web/model.js";
-import { startWebServer } from "../../src/web/server.js";
-import { buildReport } from "../../src/web/report.js";
-import { assets, faultDrop, haveBundle } from "./fixtures.js";
-import { ARTIFACTS, CHROMIUM, launch, screenshot, watchErrors } from "./browser.js";
+import { faultDrop, haveBundle } from "./fixtures.js";
+import { CHROMIUM, screenshot, watchErrors } from "./browser.js";
+import { withReport, withServed } from "./drive.js";
 
 const skip = !existsSync(CHROMIUM)
   ? `${CHROMIUM} is absent (Debian's chromium; .ci/run installs it)`
@@ -110,38 +106,12 @@ test("browser: Journeys list on the served fault-drop capture (Dropped chip, sea
   const lab = faultDrop();
   const inventory = readInventory(lab.host);
   const ref = readJourneys(lab.netsh, { inventory });
-  const model = new CaptureModel(lab.netsh, { inventory });
-  const web = await startWebServer(model, { port: 0, assets: assets() });
-  const loading = model.load();
-  const b = await launch();
-  try {
-    const page = await b.context.newPage();
-    await loading;
-    await walk(page, web.url, "serve", ref);
-  } finally {
-    await b.close();
-    await web.close();
-    model.close();
-  }
+  await withServed(lab.netsh, inventory, (page, url) => walk(page, url, "serve", ref));
 });
 
 test("browser: Journeys list in the fault-drop report opened from disk (same walk, no network)", { skip, timeout: 120_000 }, async () => {
   const lab = faultDrop();
   const inventory = readInventory(lab.host);
   const ref = readJourneys(lab.pktmon, { inventory });
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const file = join(ARTIFACTS, "fault-drop.pktmon.report.html");
-  writeFileSync(file, buildReport(lab.pktmon, { inventory }).html);
-  const b = await launch();
-  try {
-    const page = await b.context.newPage();
-    const requests: string[] = [];
-    page.on("request", (r) => {
-      if (!r.url().startsWith("file:") && !r.url().startsWith("data:")) requests.push(r.url());
-    });
-    await walk(page, pathToFileURL(file).href, "report", ref);
-    assert.deepEqual(requests, [], "the report makes no network request");
-  } finally {
-    await b.close();
-  }
+  await withReport(lab.pktmon, inventory, "fault-drop.pktmon.report.html", (page, url) => walk(page, url, "report", ref));
 });
