@@ -1,13 +1,14 @@
 /**
  * Journeys list: every journey as a row (summary, hops, duration, fate, where it ended, the containers it
- * passed), fate chips (All / Dropped / Unfinished / Delivered) and a search box (summary, where, container
- * names). The same virtualized table as the packets table (VirtualTable: fixed row height, only visible rows in
+ * passed), fate chips (All / Dropped / Unfinished / Delivered), a search box (summary, where, drop reason,
+ * container names) and a `-Y` packet filter (journeys with a hop whose packet matches). The same virtualized table as the packets table (VirtualTable: fixed row height, only visible rows in
  * the DOM, pages fetched on demand). Dropped rows are red with the reason; a click opens the journey diagram (#journey=N).
- * State in the hash: #view=journeys&fate=dropped&q=wcow2.
+ * State in the hash: #view=journeys&fate=dropped&q=wcow2&filter=icmp.
  */
 import type { JourneyRow } from "../../../src/web/api.js";
 import type { Ctx, View } from "../app.js";
 import { errText } from "../app.js";
+import { FilterFailure } from "../data/source.js";
 import { h, num, secs } from "../dom.js";
 import type { HashState } from "../router.js";
 import { current, navigate, update } from "../router.js";
@@ -26,6 +27,7 @@ function durText(us: number): string {
 export class JourneysView implements View {
   readonly el: HTMLElement;
   private readonly search: HTMLInputElement;
+  private readonly yInput: HTMLInputElement;
   private readonly chips = new Map<string, HTMLButtonElement>();
   private readonly countEl: HTMLElement;
   private readonly errBox: HTMLElement;
@@ -35,6 +37,7 @@ export class JourneysView implements View {
   private applied: string | null = null;
   private fate = "";
   private q = "";
+  private filter = "";
   private gen = 0;
   private typeTimer = 0;
 
@@ -57,6 +60,20 @@ export class JourneysView implements View {
       clearTimeout(this.typeTimer);
       this.typeTimer = window.setTimeout(() => this.submit(true), 250);
     });
+    this.yInput = h("input", {
+      type: "search", class: "filter-input", testid: "journey-filter", spellcheck: "false", autocomplete: "off",
+      placeholder: "-Y packet filter, e.g. icmp or ip.addr == 172.18.5.2", "aria-label": "Journeys whose packets match a display filter",
+    });
+    this.yInput.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") {
+        e.preventDefault();
+        const f = this.yInput.value.trim();
+        if (f !== (current().filter ?? "")) update({ view: "journeys", filter: f });
+      } else if (e.key === "Escape") {
+        this.yInput.value = this.filter;
+        this.yInput.blur();
+      }
+    });
     const chipBar = h("div", { class: "chips", role: "radiogroup", "aria-label": "Fate" }, FATES.map(([fate, label]) => {
       const b = h("button", { class: `fchip${fate ? ` fchip-${fate}` : ""}`, type: "button", role: "radio", testid: `fate-filter-${fate || "all"}`, "data-fate": fate }, label);
       b.addEventListener("click", () => update({ view: "journeys", fate: fate || undefined }));
@@ -64,12 +81,12 @@ export class JourneysView implements View {
       return b;
     }));
     this.countEl = h("span", { class: "count", testid: "journey-count" });
-    this.errBox = h("div", { class: "filter-error", hidden: true, role: "alert" });
+    this.errBox = h("div", { class: "filter-error", testid: "journey-filter-error", hidden: true, role: "alert" });
     this.table = new VirtualTable<JourneyRow>({
       columns: COLS, tableClass: "jtable", rowClass: "jrow", testid: "journey-table", rowTestid: "journey-row", label: "Journeys",
       keyAttr: "id", pageSize: PAGE,
       rowKey: (row) => row.id,
-      fetchPage: async (pg) => (await ctx.src.journeys({ fate: this.fate as JourneyRow["fate"] | "", q: this.q }, pg * PAGE, PAGE)).rows,
+      fetchPage: async (pg) => (await ctx.src.journeys({ fate: this.fate as JourneyRow["fate"] | "", q: this.q, filter: this.filter }, pg * PAGE, PAGE)).rows,
       fetchDelay: () => (ctx.src.kind === "embedded" ? 0 : 40),
       fill: fillRow,
       fillLoading: (c) => {
@@ -82,6 +99,7 @@ export class JourneysView implements View {
       h("div", { class: "toolbar" }, chipBar,
         h("div", { class: "filterbox" }, this.search, h("button", { class: "btn primary", onclick: () => this.submit() }, "Search"),
           h("button", { class: "btn", onclick: () => { this.search.value = ""; this.submit(); } }, "Clear")),
+        h("div", { class: "filterbox" }, this.yInput),
         this.countEl),
       this.errBox, h("div", { class: "split" }, this.table.el));
   }
@@ -100,27 +118,31 @@ export class JourneysView implements View {
   show(s: HashState): void {
     const fate = s.fate ?? "";
     const q = s.q ?? "";
+    const filter = (s.filter ?? "").trim();
     if (document.activeElement !== this.search) this.search.value = q;
+    if (document.activeElement !== this.yInput) this.yInput.value = filter;
     for (const [f, b] of this.chips) {
       b.classList.toggle("active", f === fate);
       b.setAttribute("aria-checked", String(f === fate));
     }
-    const key = `${fate}\0${q}`;
-    if (key !== this.applied) void this.apply(fate, q, key);
+    const key = `${fate}\0${q}\0${filter}`;
+    if (key !== this.applied) void this.apply(fate, q, filter, key);
   }
 
-  private async apply(fate: string, q: string, key: string): Promise<void> {
+  private async apply(fate: string, q: string, filter: string, key: string): Promise<void> {
     const gen = ++this.gen;
     this.countEl.textContent = "Loading…";
     this.countEl.classList.add("busy");
     try {
-      const page = await this.ctx.src.journeys({ fate: fate as JourneyRow["fate"] | "", q }, 0, PAGE);
+      const page = await this.ctx.src.journeys({ fate: fate as JourneyRow["fate"] | "", q, filter }, 0, PAGE);
       if (gen !== this.gen) return;
       this.errBox.hidden = true;
+      this.yInput.classList.remove("bad");
       this.applied = key;
       this.fate = fate;
       this.q = q;
-      this.countEl.textContent = fate || q ? `Journeys: ${num(page.matched)} of ${num(page.total)}` : `Journeys: ${num(page.total)}`;
+      this.filter = filter;
+      this.countEl.textContent = fate || q || filter ? `Journeys: ${num(page.matched)} of ${num(page.total)}` : `Journeys: ${num(page.total)}`;
       this.countEl.dataset.matched = String(page.matched);
       this.countEl.dataset.total = String(page.total);
       this.table.reset(page.rows, page.matched, page.total === 0 ? "This capture has no journeys." : "No journey matches.");
@@ -128,7 +150,12 @@ export class JourneysView implements View {
       if (gen !== this.gen) return;
       this.countEl.textContent = "";
       this.errBox.hidden = false;
-      this.errBox.textContent = `Journeys: ${errText(e)}`;
+      this.errBox.replaceChildren();
+      if (e instanceof FilterFailure) {
+        // A bad -Y filter: the message and a caret under the column, as in the packets view.
+        this.yInput.classList.add("bad");
+        this.errBox.append(h("div", { class: "msg" }, e.message), h("pre", { class: "caret" }, `${e.filter}\n${" ".repeat(Math.max(0, e.column))}^`));
+      } else this.errBox.textContent = `Journeys: ${errText(e)}`;
     } finally {
       if (gen === this.gen) this.countEl.classList.remove("busy");
     }
