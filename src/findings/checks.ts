@@ -51,26 +51,6 @@ class Out {
   }
 }
 
-/** Flow lookup by "a:port>b:port" (both directions and the NAT/tunnel views). */
-class FlowIndex {
-  private readonly by = new Map<string, Flow>();
-  constructor(flows: readonly Flow[]) {
-    for (const f of flows) {
-      this.put(f, f.a.ip, f.a.port, f.b.ip, f.b.port);
-      if (f.nat) this.put(f, f.nat.view.a.ip, f.nat.view.a.port, f.nat.view.b.ip, f.nat.view.b.port);
-    }
-  }
-  private put(f: Flow, a: string, ap: number, b: string, bp: number): void {
-    const k1 = `${f.protocol}|${a}:${ap}>${b}:${bp}`;
-    const k2 = `${f.protocol}|${b}:${bp}>${a}:${ap}`;
-    if (!this.by.has(k1)) this.by.set(k1, f);
-    if (!this.by.has(k2)) this.by.set(k2, f);
-  }
-  get(proto: string, a: string, ap: number, b: string, bp: number): Flow | undefined {
-    return this.by.get(`${proto}|${a}:${ap}>${b}:${bp}`);
-  }
-}
-
 function fromRefs(r: Refs | undefined, e: EvidenceBuilder): EvidenceBuilder {
   return e.refs(r);
 }
@@ -78,18 +58,17 @@ function fromRefs(r: Refs | undefined, e: EvidenceBuilder): EvidenceBuilder {
 export function buildFindings(g: Gathered, host: HostInfo | null, flows: FlowsResult, reader: PacketReader | null): FindingsResult {
   const out = new Out();
   const label = (ip: string): string => (host ? host.label(ip) : ip);
-  const idx = new FlowIndex(flows.flows);
 
   drops(g, out);
   dns(g, out, flows, label);
   arp(g, out, flows, label);
   tcp(g, out, flows, label);
-  icmp(g, out, idx, label);
+  icmp(g, out, flows, label);
   mtu(g, out);
   overlay(g, out, host, label);
   nat(g, out, host, label, flows);
   paths(g, out, host);
-  stale(g, out, host, idx);
+  stale(g, out, host, flows);
   health(g, out, reader);
 
   crossReference(out, g);
@@ -344,7 +323,7 @@ function icmpText(v6: boolean, type: number, code: number): string {
   return `ICMPv6 type ${type} code ${code}`;
 }
 
-function icmp(g: Gathered, out: Out, idx: FlowIndex, label: (ip: string) => string): void {
+function icmp(g: Gathered, out: Out, flows: FlowsResult, label: (ip: string) => string): void {
   out.ran.add("icmp-unreachable");
   out.ran.add("icmp-frag-needed");
   for (const e of g.icmpErrors.values()) {
@@ -354,7 +333,8 @@ function icmp(g: Gathered, out: Out, idx: FlowIndex, label: (ip: string) => stri
     const m = /^(tcp|udp) \[?([^\]]+?)\]?:(\d+)$/.exec(e.quoted);
     const subject: Subject = { ip: e.to, peer: e.from, reason: what };
     if (m) subject.port = Number(m[3]);
-    void idx;
+    // The flows the error quoted (the flows stage notes each ICMP error on the flow of the packet it quotes).
+    for (const f of flows.flows) if (f.icmpErrors?.some((n) => n.type === e.type && n.code === e.code && n.from === e.from)) ev.flow(f.id);
     if (frag) {
       out.add({
         code: "icmp-frag-needed", severity: "error",
@@ -554,13 +534,12 @@ function paths(g: Gathered, out: Out, host: HostInfo | null): void {
   }
 }
 
-function stale(g: Gathered, out: Out, host: HostInfo | null, idx: FlowIndex): void {
+function stale(g: Gathered, out: Out, host: HostInfo | null, flows: FlowsResult): void {
   if (!host) {
     out.skip("stale-endpoint", "needs --inventory (endpoint states)");
     return;
   }
   out.ran.add("stale-endpoint");
-  void idx;
   for (const [ip, r] of g.stale) {
     const e = host.stale.get(ip)!;
     const raw = e.containerName ?? e.endpointName ?? e.endpointId ?? ip4Text(ip);
@@ -570,11 +549,17 @@ function stale(g: Gathered, out: Out, host: HostInfo | null, idx: FlowIndex): vo
       title: `traffic to ${ip4Text(ip)}, whose endpoint (${name}) the host state says is gone`,
       explanation: `${plural(r.distinct, "packet")} went to or from ${ip4Text(ip)}, but the HNS endpoint with that address is in state ${e.state}${e.containerName ? ` and its container ${e.containerName} is not running` : ""}. ` +
         "Something still uses the old address (a DNS record, a service/load-balancer backend, a client cache) or HNS left a stale endpoint behind after the container was removed.",
-      count: r.distinct, unit: "packets", subject: { ip: ip4Text(ip), container: e.containerName }, evidence: new EvidenceBuilder().refs(r),
+      count: r.distinct, unit: "packets", subject: { ip: ip4Text(ip), container: e.containerName }, evidence: staleEvidence(r, ip4Text(ip), flows),
       next: ["Get-HnsEndpoint | ? IPAddress -eq '" + ip4Text(ip) + "' | fl ID, State, SharedContainers", "remove stale endpoints: Get-HnsEndpoint | ? State -eq 4 | Remove-HnsEndpoint (after checking)", "docker ps -a; check what still points at the address (DNS, service endpoints)"],
       first: r.first, last: r.last,
     });
   }
+}
+
+function staleEvidence(r: Refs, ip: string, flows: FlowsResult): EvidenceBuilder {
+  const ev = new EvidenceBuilder().refs(r);
+  for (const f of flows.flows) if (f.a.ip === ip || f.b.ip === ip) ev.flow(f.id);
+  return ev;
 }
 
 // ---- capture health ------------------------------------------------------------------------------------------

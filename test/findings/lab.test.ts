@@ -247,6 +247,11 @@ for (const flavor of ["netsh", "pktmon"] as const) {
     const f = only(run.r, "stale-endpoint")[0];
     assert.equal(f.subject.ip, "172.26.32.3");
     assert.match(f.explanation, /in state Detached/);
+    assert.ok(f.evidence.flows.length >= 2, "the ping and the TCP attempts to it");
+    for (const id of f.evidence.flows) {
+      const fl = run.r.flows.flows.find((x) => x.id === id)!;
+      assert.ok(fl.a.ip === "172.26.32.3" || fl.b.ip === "172.26.32.3");
+    }
     assert.equal(f.count, 4);
     const d = only(run.r, "drop")[0];
     assert.equal(d.subject.reason, "Invalid destination MAC");
@@ -265,6 +270,11 @@ for (const flavor of ["netsh", "pktmon"] as const) {
     assert.equal(icmp.subject.reason, "port unreachable");
     assert.equal(icmp.subject.port, 5353);
     eachEvidence(run, icmp, (x) => x.protos.includes(Proto.Icmp) && x.bytes[14 + 20] === 3 && x.bytes[14 + 21] === 3);
+    // The flow it quotes: the UDP datagram to port 5353.
+    assert.equal(icmp.evidence.flows.length, 1);
+    const quoted = run.r.flows.flows.find((f) => f.id === icmp.evidence.flows[0])!;
+    assert.equal(quoted.protocol, "udp");
+    assert.equal(quoted.b.port, 5353);
   });
 
   test(`fault-asymmetric (${flavor}): out on one NIC, back on the other`, () => {
