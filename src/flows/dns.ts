@@ -64,12 +64,8 @@ function hexToIpv6(h: string): string {
   return addrText(6, w);
 }
 
+/** A transaction; its endpoints are kept as address words and ports, their text made when asked (finish). */
 class Txn {
-  flowId: number;
-  transport: "udp" | "tcp";
-  client: Endpoint;
-  server: Endpoint;
-  id: number;
   name = "";
   qtype = 0;
   queries = 0;
@@ -78,25 +74,41 @@ class Txn {
   responseTicks = -1;
   rcode = -1;
   answers: DnsAnswer[] = [];
-  constructor(flowId: number, transport: "udp" | "tcp", client: Endpoint, server: Endpoint, id: number) {
-    this.flowId = flowId;
-    this.transport = transport;
-    this.client = client;
-    this.server = server;
-    this.id = id;
+  private c: Endpoint | null = null;
+  private s: Endpoint | null = null;
+  constructor(
+    readonly flowId: number, readonly transport: "udp" | "tcp", readonly family: number,
+    /** Client address words 0-3, server address words 0-3. */
+    readonly ca0: number, readonly ca1: number, readonly ca2: number, readonly ca3: number, readonly cport: number,
+    readonly sa0: number, readonly sa1: number, readonly sa2: number, readonly sa3: number, readonly sport: number,
+    readonly id: number,
+  ) {}
+  get client(): Endpoint {
+    return (this.c ??= endpoint(this.family, this.ca0, this.ca1, this.ca2, this.ca3, this.cport));
   }
+  get server(): Endpoint {
+    return (this.s ??= endpoint(this.family, this.sa0, this.sa1, this.sa2, this.sa3, this.sport));
+  }
+}
+
+const addrScratch = new Uint32Array(4);
+function endpoint(family: number, a0: number, a1: number, a2: number, a3: number, port: number): Endpoint {
+  addrScratch[0] = a0;
+  addrScratch[1] = a1;
+  addrScratch[2] = a2;
+  addrScratch[3] = a3;
+  return { ip: addrText(family, addrScratch), port };
+}
+
+/** A new transaction between client c (address, port) and server s. */
+function newTxn(flowId: number, transport: "udp" | "tcp", family: number, c: Uint32Array, cport: number, s: Uint32Array, sport: number, id: number): Txn {
+  return new Txn(flowId, transport, family, c[0], c[1], c[2], c[3], cport, s[0], s[1], s[2], s[3], sport, id);
 }
 
 export class DnsTracker {
   private readonly pending = new Map<number, Txn>();
   private readonly done: Txn[] = [];
-  private readonly perFlow = new Map<number, number>();
   private readonly scratch = new Uint32Array(6);
-
-  /** Transactions counted per flow so far. */
-  countFor(flowId: number): number {
-    return this.perFlow.get(flowId) ?? 0;
-  }
 
   /** The client-side key: a 21-bit hash of the client address, its port and the id (exact enough for a map). */
   private keyOf(addr: Uint32Array, port: number, id: number): number {
@@ -122,14 +134,13 @@ export class DnsTracker {
       const key = this.keyOf(k.src, k.sport, id);
       let t = this.pending.get(key);
       if (!t || t.responses > 0) {
-        t = new Txn(flowId, transport, { ip: addrText(k.family, k.src), port: k.sport }, { ip: addrText(k.family, k.dst), port: k.dport }, id);
+        t = newTxn(flowId, transport, k.family, k.src, k.sport, k.dst, k.dport, id);
         const f = dnsFields();
         t.name = String(first(f.qname.get(d, i)) ?? "");
         t.qtype = Number(first(f.qtype.get(d, i)) ?? 0);
         t.queryTicks = ticks;
         this.pending.set(key, t);
         this.done.push(t);
-        this.perFlow.set(flowId, (this.perFlow.get(flowId) ?? 0) + 1);
       }
       t.queries++;
       return;
@@ -138,13 +149,12 @@ export class DnsTracker {
     let t = this.pending.get(key);
     if (!t) {
       // A response whose query the capture did not see.
-      t = new Txn(flowId, transport, { ip: addrText(k.family, k.dst), port: k.dport }, { ip: addrText(k.family, k.src), port: k.sport }, id);
+      t = newTxn(flowId, transport, k.family, k.dst, k.dport, k.src, k.sport, id);
       const f = dnsFields();
       t.name = String(first(f.qname.get(d, i)) ?? "");
       t.qtype = Number(first(f.qtype.get(d, i)) ?? 0);
       this.pending.set(key, t);
       this.done.push(t);
-      this.perFlow.set(flowId, (this.perFlow.get(flowId) ?? 0) + 1);
     }
     t.responses++;
     if (t.responseTicks >= 0) return;

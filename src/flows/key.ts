@@ -256,6 +256,32 @@ export class FlowIndex {
     }
   }
 
+  /** Do key `key`'s words have this endpoint (address, and port unless ICMP echo)? */
+  hasEndpoint(key: number, echo: boolean, addr: Uint32Array, port: number): boolean {
+    const w = this.keys;
+    const o = key * KEY_WORDS;
+    const lo = w[o + 1] === addr[0] && w[o + 2] === addr[1] && w[o + 3] === addr[2] && w[o + 4] === addr[3] && (echo || w[o + 9] >>> 16 === port);
+    const hi = w[o + 5] === addr[0] && w[o + 6] === addr[1] && w[o + 7] === addr[2] && w[o + 8] === addr[3] && (echo || (w[o + 9] & 0xffff) === port);
+    return lo || hi;
+  }
+
+  /**
+   * Is an endpoint of key x (its low one when xLow, else its high one) the same as one of key y (address, and
+   * port unless echo)?
+   */
+  sameEndpoint(x: number, xLow: boolean, y: number, yLow: boolean, echo: boolean): boolean {
+    const w = this.keys;
+    const ox = x * KEY_WORDS;
+    const oy = y * KEY_WORDS;
+    const ax = ox + (xLow ? 1 : 5);
+    const ay = oy + (yLow ? 1 : 5);
+    if (w[ax] !== w[ay] || w[ax + 1] !== w[ay + 1] || w[ax + 2] !== w[ay + 2] || w[ax + 3] !== w[ay + 3]) return false;
+    if (echo) return true;
+    const px = xLow ? w[ox + 9] >>> 16 : w[ox + 9] & 0xffff;
+    const py = yLow ? w[oy + 9] >>> 16 : w[oy + 9] & 0xffff;
+    return px === py;
+  }
+
   /** Copies key `key`'s words into out. */
   words(key: number, out: Uint32Array): void {
     const o = key * KEY_WORDS;
@@ -276,7 +302,7 @@ export class FlowIndex {
     this.mask = this.slots.length - 1;
     const w = new Uint32Array(KEY_WORDS);
     for (let id = 0; id < this.size; id++) {
-      w.set(this.keys.subarray(id * KEY_WORDS, id * KEY_WORDS + KEY_WORDS));
+      for (let i = 0; i < KEY_WORDS; i++) w[i] = this.keys[id * KEY_WORDS + i];
       this.place(hashWords(w), id);
     }
   }

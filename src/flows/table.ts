@@ -115,6 +115,8 @@ export class FlowState {
   mergedInto: FlowState | null = null;
   /** The NAT evidence this flow took part in last (a cache in front of the votes map). */
   lastVote: Vote | null = null;
+  /** Has this flow taken part in NAT evidence (is it in the votes map)? */
+  voted = false;
   constructor(
     readonly index: number, readonly kind: Kind, readonly family: number, readonly ipProto: number,
     /** Key number in the FlowIndex. */
@@ -127,9 +129,6 @@ export class FlowState {
 interface Vote {
   first: FlowState;
   second: FlowState;
-  /** Key words of first and second. */
-  wFirst: Uint32Array;
-  wSecond: Uint32Array;
   samePacket: number;
   payload: number;
   /** Matches saying the first-seen flow is the inside view, and the outside view. */
@@ -170,9 +169,8 @@ export class FlowTable {
   private readonly pktmonSeen = new Sightings(SIGHTING_WINDOW);
   /** Content-identified sightings only need to span REPEAT_TICKS: a smaller table stays in cache. */
   private readonly contentSeen = new Sightings(CONTENT_WINDOW);
-  private readonly fpKey = new Uint32Array(FINGERPRINTS);
-  private readonly fpFlow = new Int32Array(FINGERPRINTS).fill(-1);
-  private readonly fpTicks = new Float64Array(FINGERPRINTS);
+  /** Recent payload fingerprints, direct-mapped: [fingerprint, flow (-1 none), ticks, unused] per entry (one cache line). */
+  private readonly fps = initFps();
   private readonly frags = new Recent<number, FlowState>(4096);
   private readonly votes = new Map<number, Vote>();
   private readonly sessions: WinNatSession[] = [];
@@ -548,45 +546,39 @@ export class FlowTable {
 
   private payloadMatch(f: FlowState, k: PacketKey, fp: number, ticks: number): void {
     // Direct-mapped: a collision only loses a piece of evidence.
-    const i = fp & (FINGERPRINTS - 1);
-    const prev = this.fpFlow[i];
-    if (prev >= 0 && prev !== f.index && this.fpKey[i] === fp) {
+    const t = this.fps;
+    const i = (fp & (FINGERPRINTS - 1)) * 4;
+    const prev = t[i + 1];
+    if (prev >= 0 && prev !== f.index && t[i] === fp >>> 0) {
       const e = this.flows[prev];
-      const dt = ticks - this.fpTicks[i];
+      const dt = ticks - t[i + 2];
       if (e.kind === f.kind && dt >= 0 && dt <= NAT_MATCH_TICKS) this.vote(e, f, k, true);
     }
-    this.fpKey[i] = fp;
-    this.fpFlow[i] = f.index;
-    this.fpTicks[i] = ticks;
+    t[i] = fp >>> 0;
+    t[i + 1] = f.index;
+    t[i + 2] = ticks;
   }
 
-  /** Do these key words (a flow's) have this endpoint (address, and port unless ICMP echo)? */
-  private static hasEndpoint(w: Uint32Array, echo: boolean, addr: Uint32Array, port: number): boolean {
-    const lo = w[1] === addr[0] && w[2] === addr[1] && w[3] === addr[2] && w[4] === addr[3] && (echo || w[9] >>> 16 === port);
-    const hi = w[5] === addr[0] && w[6] === addr[1] && w[7] === addr[2] && w[8] === addr[3] && (echo || (w[9] & 0xffff) === port);
-    return lo || hi;
-  }
 
   /** Evidence that `first` (seen first) and `second` (the packet in k) are two views of one conversation. */
   private vote(first: FlowState, second: FlowState, k: PacketKey, payload: boolean): void {
     // The pair of the second flow's last vote first: a NAT'd flow votes with the same partner every packet.
     let v = second.lastVote !== null && (second.lastVote.first === first || second.lastVote.second === first) ? second.lastVote : undefined;
-    if (!v) v = this.votes.get(Math.min(first.index, second.index) * 67108864 + Math.max(first.index, second.index));
+    // A pair is in the map only when both flows have voted: flows new to NAT evidence skip the lookup.
+    if (!v && first.voted && second.voted) v = this.votes.get(Math.min(first.index, second.index) * 67108864 + Math.max(first.index, second.index));
     if (!v) {
       // NAT translates unicast conversations; the same multicast/broadcast sent from two addresses is not NAT.
       if (isGroupAddress(k.family, k.dst) || isGroupAddress(k.family, k.src)) return;
-      const wf = new Uint32Array(KEY_WORDS);
-      const ws = new Uint32Array(KEY_WORDS);
-      this.index.words(first.key, wf);
-      this.index.words(second.key, ws);
-      v = { first, second, wFirst: wf, wSecond: ws, samePacket: 0, payload: 0, firstInside: 0, firstOutside: 0 };
+      v = { first, second, samePacket: 0, payload: 0, firstInside: 0, firstOutside: 0 };
       this.votes.set(Math.min(first.index, second.index) * 67108864 + Math.max(first.index, second.index), v);
+      first.voted = true;
+      second.voted = true;
     }
     second.lastVote = v;
     const echo = first.kind === Kind.Echo;
-    const w = first === v.first ? v.wFirst : v.wSecond;
-    const sharedDst = FlowTable.hasEndpoint(w, echo, k.dst, k.dport);
-    const sharedSrc = FlowTable.hasEndpoint(w, echo, k.src, k.sport);
+    // The endpoints of the flow seen first (its key words in the index).
+    const sharedDst = this.index.hasEndpoint(first.key, echo, k.dst, k.dport);
+    const sharedSrc = this.index.hasEndpoint(first.key, echo, k.src, k.sport);
     if (sharedDst === sharedSrc) return; // both (same flow in disguise) or none (double NAT): no verdict
     if (payload) v.payload++;
     else v.samePacket++;
@@ -646,18 +638,15 @@ export class FlowTable {
 
   // ---- results -------------------------------------------------------------------------------------------
 
-  private endpoints(f: FlowState): { a: Endpoint; b: Endpoint; aAddr: Uint32Array; bAddr: Uint32Array; aPort: number; bPort: number } {
-    const w = new Uint32Array(KEY_WORDS);
+  private readonly endWords = new Uint32Array(KEY_WORDS);
+  private endpoints(f: FlowState): { a: Endpoint; b: Endpoint } {
+    const w = this.endWords;
     this.index.words(f.key, w);
-    const lo = w.slice(1, 5);
-    const hi = w.slice(5, 9);
     const loPort = w[9] >>> 16;
     const hiPort = w[9] & 0xffff;
-    const aAddr = f.aIsLow ? lo : hi;
-    const bAddr = f.aIsLow ? hi : lo;
-    const aPort = f.aIsLow ? loPort : hiPort;
-    const bPort = f.aIsLow ? hiPort : loPort;
-    return { a: { ip: addrText(f.family, aAddr), port: aPort }, b: { ip: addrText(f.family, bAddr), port: bPort }, aAddr, bAddr, aPort, bPort };
+    const lo: Endpoint = { ip: addrText(f.family, w, 1), port: loPort };
+    const hi: Endpoint = { ip: addrText(f.family, w, 5), port: hiPort };
+    return f.aIsLow ? { a: lo, b: hi } : { a: hi, b: lo };
   }
 
   private isoSec = NaN;
@@ -753,18 +742,22 @@ export class FlowTable {
     }
     if (nat) {
       const o = nat.outside;
-      const oe = this.endpoints(o);
       // Orient the outside view like this flow: the shared endpoint keeps its side.
       const echo = f.kind === Kind.Echo;
-      const eq = (x: Uint32Array, xp: number, y: Uint32Array, yp: number): boolean =>
-        x[0] === y[0] && x[1] === y[1] && x[2] === y[2] && x[3] === y[3] && (echo || xp === yp);
-      const swap = eq(e.aAddr, e.aPort, oe.bAddr, oe.bPort) || eq(e.bAddr, e.bPort, oe.aAddr, oe.aPort);
+      const ix = this.index;
+      const swap = ix.sameEndpoint(f.key, f.aIsLow, o.key, !o.aIsLow, echo) || ix.sameEndpoint(f.key, !f.aIsLow, o.key, o.aIsLow, echo);
       const info: { -readonly [K in keyof NatInfo]: NatInfo[K] } = { view: this.view(o, "nat-outside", swap), evidence: nat.evidence, matches: nat.matches };
       if (nat.sessionTicks !== undefined) info.sessionTicks = nat.sessionTicks;
       r.nat = info;
     }
     return r;
   }
+}
+
+function initFps(): Float64Array {
+  const t = new Float64Array(FINGERPRINTS * 4);
+  for (let i = 1; i < t.length; i += 4) t[i] = -1;
+  return t;
 }
 
 /**
