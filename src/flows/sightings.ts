@@ -51,6 +51,13 @@ export function stringHash(s: string, seed: number): number {
   return (h ^ (h >>> 13)) >>> 0;
 }
 
+/** The hash of (string, number) from the string's hash (stringHash(s, 0)) and the number. */
+export function numberHash(sh: number, n: number): number {
+  let h = Math.imul(sh ^ n, 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return (h ^ (h >>> 13)) >>> 0;
+}
+
 export class Sightings {
   private gens: [Generation, Generation];
   private readonly mask: number;

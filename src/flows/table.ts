@@ -38,7 +38,7 @@ import { fingerprint, frameFingerprint, natFingerprint } from "./fingerprint.js"
 import { TcpConn } from "./tcp.js";
 import { DnsTracker } from "./dns.js";
 import { Recent } from "./recent.js";
-import { SEEN_DROP, SEEN_TUNNEL, Sightings, stringHash } from "./sightings.js";
+import { SEEN_DROP, SEEN_TUNNEL, Sightings, numberHash, stringHash } from "./sightings.js";
 import type { WinNatSession } from "./winnat.js";
 import type {
   ArpInfo, EchoInfo, Endpoint, Flow, FlowProtocol, FlowView, FlowsResult, IcmpErrorNote, NatEvidence, NatInfo,
@@ -169,6 +169,9 @@ export class FlowTable {
   private readonly pktmonSeen = new Sightings(SIGHTING_WINDOW);
   /** Content-identified sightings only need to span REPEAT_TICKS: a smaller table stays in cache. */
   private readonly contentSeen = new Sightings(CONTENT_WINDOW);
+  /** The PktGroupId of the last pktmon record and the hash of its text. */
+  private lastGroup = "";
+  private lastGroupHash = stringHash("", 0);
   /** Recent payload fingerprints, direct-mapped: [fingerprint, flow (-1 none), ticks, unused] per entry (one cache line). */
   private readonly fps = initFps();
   private readonly frags = new Recent<number, FlowState>(4096);
@@ -211,7 +214,13 @@ export class FlowTable {
     let fp = 0;
     let isNew = false;
     if (byId) {
-      const h = stringHash(m!.groupId, m!.pktNumber);
+      // A packet's appearances come in a run: the PktGroupId text is hashed once per run.
+      const g = m!.groupId;
+      if (g !== this.lastGroup) {
+        this.lastGroup = g;
+        this.lastGroupHash = stringHash(g, 0);
+      }
+      const h = numberHash(this.lastGroupHash, m!.pktNumber);
       if (!s.findStr(m!.groupId, m!.pktNumber, h)) {
         isNew = true;
         s.insert(m!.groupId, m!.pktNumber, h, ticks, 0);
