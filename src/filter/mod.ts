@@ -20,6 +20,7 @@ export class FilterError extends WnvError {
 }
 
 export { compileFilter } from "./compile.js";
+export { parseIpv4 } from "./values.js";
 /** Every name a filter accepts for a set of tables (fields, protocols, frame/pktmon/vmswitch/ndis), for help and completion. */
 export { filterFields } from "./fields.js";
 export type { FilterField, FilterType } from "./fields.js";

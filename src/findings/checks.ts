@@ -3,7 +3,7 @@
  * evidence, a plain explanation and what to check next; then ranked (severity, then how often).
  */
 import type { PacketReader } from "../packets/mod.js";
-import { NDISCAP_GUID, PKTMON_GUID } from "../packets/mod.js";
+import { NDISCAP_GUID, PKTMON_GUID, ipv4Text } from "../packets/mod.js";
 import { VMSWITCH_GUID, dropExplanation } from "../journeys/mod.js";
 import type { Flow, FlowsResult } from "../flows/mod.js";
 import type { Refs } from "./evidence.js";
@@ -11,7 +11,7 @@ import { EvidenceBuilder } from "./evidence.js";
 import type { DropGroup, Gathered } from "./collector.js";
 import { COMPONENT_BASE } from "./collector.js";
 import type { HostInfo } from "./hostinfo.js";
-import { ip4, ip4Text } from "./hostinfo.js";
+import { ip4 } from "./hostinfo.js";
 import type { Finding, FindingCode, FindingsResult, Severity, Subject } from "./types.js";
 
 /** The capture commands the "missing provider" findings recommend (landscape.md §5: microsoft/SDN's scripts). */
@@ -477,7 +477,7 @@ function nat(g: Gathered, out: Out, host: HostInfo | null, label: (ip: string) =
       out.add({
         code: "nat-inbound-not-forwarded", severity: "critical",
         title: `inbound ${proto === 6 ? "TCP" : "UDP"} to published port ${ip}:${port} never reached the container`,
-        explanation: `${plural(outside, "packet")} from ${[...e.sources].filter((s) => !host.local.has(s)).map((s) => label(ip4Text(s))).join(", ")} arrived for ${ip}:${port}, which the host state publishes as ${target}, ` +
+        explanation: `${plural(outside, "packet")} from ${[...e.sources].filter((s) => !host.local.has(s)).map((s) => label(ipv4Text(s))).join(", ")} arrived for ${ip}:${port}, which the host state publishes as ${target}, ` +
           "but none was seen going to the container. WinNAT has no (working) static mapping for the port, the host firewall drops it before NAT, or the mapping points to an old container address.",
         count: outside, unit: "packets", subject: { ip, port: Number(port), container: maps[0]?.container }, evidence: new EvidenceBuilder().refs(e.refs),
         next: ["Get-NetNatStaticMapping and Get-NetNat: is there a mapping for this port, to the container's current IP?", "docker port <container>; Get-HnsEndpoint … Policies (PortMapping)", `Get-NetFirewallRule -Enabled True | Get-NetFirewallPortFilter | ? LocalPort -eq ${port}`],
@@ -542,15 +542,15 @@ function stale(g: Gathered, out: Out, host: HostInfo | null, flows: FlowsResult)
   out.ran.add("stale-endpoint");
   for (const [ip, r] of g.stale) {
     const e = host.stale.get(ip)!;
-    const raw = e.containerName ?? e.endpointName ?? e.endpointId ?? ip4Text(ip);
+    const raw = e.containerName ?? e.endpointName ?? e.endpointId ?? ipv4Text(ip);
     const name = /^[0-9a-f]{64}$/i.test(raw) ? raw.slice(0, 12) : raw;
     out.add({
       code: "stale-endpoint", severity: "error",
-      title: `traffic to ${ip4Text(ip)}, whose endpoint (${name}) the host state says is gone`,
-      explanation: `${plural(r.distinct, "packet")} went to or from ${ip4Text(ip)}, but the HNS endpoint with that address is in state ${e.state}${e.containerName ? ` and its container ${e.containerName} is not running` : ""}. ` +
+      title: `traffic to ${ipv4Text(ip)}, whose endpoint (${name}) the host state says is gone`,
+      explanation: `${plural(r.distinct, "packet")} went to or from ${ipv4Text(ip)}, but the HNS endpoint with that address is in state ${e.state}${e.containerName ? ` and its container ${e.containerName} is not running` : ""}. ` +
         "Something still uses the old address (a DNS record, a service/load-balancer backend, a client cache) or HNS left a stale endpoint behind after the container was removed.",
-      count: r.distinct, unit: "packets", subject: { ip: ip4Text(ip), container: e.containerName }, evidence: staleEvidence(r, ip4Text(ip), flows),
-      next: ["Get-HnsEndpoint | ? IPAddress -eq '" + ip4Text(ip) + "' | fl ID, State, SharedContainers", "remove stale endpoints: Get-HnsEndpoint | ? State -eq 4 | Remove-HnsEndpoint (after checking)", "docker ps -a; check what still points at the address (DNS, service endpoints)"],
+      count: r.distinct, unit: "packets", subject: { ip: ipv4Text(ip), container: e.containerName }, evidence: staleEvidence(r, ipv4Text(ip), flows),
+      next: ["Get-HnsEndpoint | ? IPAddress -eq '" + ipv4Text(ip) + "' | fl ID, State, SharedContainers", "remove stale endpoints: Get-HnsEndpoint | ? State -eq 4 | Remove-HnsEndpoint (after checking)", "docker ps -a; check what still points at the address (DNS, service endpoints)"],
       first: r.first, last: r.last,
     });
   }

@@ -13,7 +13,8 @@ import type { Dissection, PacketRecord, PacketReader, PktmonComponents } from ".
 import { Proto, NDISCAP_GUID, PKTMON_GUID } from "../packets/mod.js";
 import type { Inventory } from "../inventory/mod.js";
 import type { Journey } from "../journeys/mod.js";
-import { VMSWITCH_GUID, dropReasonName } from "../journeys/mod.js";
+import { VMSWITCH_GUID, dropReasonName, frameFacts } from "../journeys/mod.js";
+import type { FrameFacts } from "../journeys/mod.js";
 import type { FlowsResult } from "../flows/mod.js";
 import { WINNAT_GUID } from "../flows/mod.js";
 import type { Topology } from "../topology/mod.js";
@@ -368,9 +369,10 @@ export class FindingsCollector {
           else grp.refs.count(h.ticks);
           const f = j.hops[h.parent]?.frame ?? h.frame;
           if (f) {
-            this.frameFacts(grp, f.bytes, f.length);
+            const facts = frameFacts(f.bytes, f.linkType);
+            this.dropFacts(grp, f.length, facts?.ip ?? -1, f.bytes, (facts?.vni ?? -1) >= 0);
             // Dropped on the way out of an overlay host (netsh shows only the inner frame): VFP had encapsulated it.
-            if (!grp.vxlan && this.overlay.length && this.external(h, true) && this.remoteOverlayDst(f.bytes)) {
+            if (!grp.vxlan && this.overlay.length && this.external(h, true) && this.remoteOverlayDst(facts)) {
               grp.vxlan = true;
               grp.maxLength = Math.max(grp.maxLength, f.length + 50);
             }
@@ -379,7 +381,7 @@ export class FindingsCollector {
         grp.journeys.add(j.id);
         if (grp.hops.length < 25) grp.hops.push({ journey: j.id, hop: h.index });
       }
-      if (this.overlay.length && h.frame && this.external(h)) this.encapCheck(j, h.index, h.frame.bytes, h.ticks, h.packet);
+      if (this.overlay.length && h.frame && this.external(h)) this.encapCheck(j, h.index, frameFacts(h.frame.bytes, h.frame.linkType), h.ticks, h.packet);
     }
   }
 
@@ -399,15 +401,13 @@ export class FindingsCollector {
     return grp;
   }
 
-  private frameFacts(grp: DropGroup, bytes: Uint8Array, length: number): void {
+  /** Size, DF, VXLAN and destination of a dropped frame, from its facts (journeys stage) or its dissection. */
+  private dropFacts(grp: DropGroup, length: number, ip: number, bytes: Uint8Array, vxlan: boolean): void {
     if (length > grp.maxLength) grp.maxLength = length;
-    // Ethernet + IPv4: DF bit and VXLAN (UDP 4789) without a full dissection.
-    if (bytes.length >= 34 && bytes[12] === 0x08 && bytes[13] === 0x00) {
-      if (bytes[20] & 0x40) grp.df = true;
-      grp.dstIp ??= `${bytes[30]}.${bytes[31]}.${bytes[32]}.${bytes[33]}`;
-      const ihl = (bytes[14] & 15) * 4;
-      if (bytes[23] === 17 && bytes.length >= 14 + ihl + 4 && ((bytes[14 + ihl + 2] << 8) | bytes[14 + ihl + 3]) === 4789) grp.vxlan = true;
-    }
+    if (vxlan) grp.vxlan = true;
+    if (ip < 0 || ip + 20 > bytes.length || bytes[ip] >> 4 !== 4) return;
+    if (bytes[ip + 6] & 0x40) grp.df = true;
+    grp.dstIp ??= `${bytes[ip + 16]}.${bytes[ip + 17]}.${bytes[ip + 18]}.${bytes[ip + 19]}`;
   }
 
   private pktmonDrop(p: PacketRecord, d: Dissection): void {
@@ -429,7 +429,9 @@ export class FindingsCollector {
       this.lastDropNumber = m.pktNumber;
       grp.distinct++;
     }
-    this.frameFacts(grp, d.bytes, p.originalLength);
+    let ip = -1;
+    for (let i = 0; i < d.n && ip < 0; i++) if (d.proto[i] === Proto.Ipv4) ip = d.start[i];
+    this.dropFacts(grp, p.originalLength, ip, d.bytes, d.has(Proto.Vxlan));
     if (g.dropByPacket.size < 200000) g.dropByPacket.set(p.number, grp);
   }
 
@@ -597,26 +599,19 @@ export class FindingsCollector {
   }
 
   /** The overlay subnet of the frame's IPv4 destination when it is a remote overlay address (not on this host), else null. */
-  private remoteOverlayDst(bytes: Uint8Array): { dst: number; sn: Subnet4 } | null {
-    let o = 12;
-    let et = (bytes[o] << 8) | bytes[o + 1];
-    if (et === 0x8100 && bytes.length >= 18) {
-      o += 4;
-      et = (bytes[o] << 8) | bytes[o + 1];
-    }
-    const ip = o + 2;
-    if (et !== 0x0800 || bytes.length < ip + 20) return null;
-    const ihl = (bytes[ip] & 15) * 4;
-    if (bytes[ip + 9] === 17 && bytes.length >= ip + ihl + 4 && ((bytes[ip + ihl + 2] << 8) | bytes[ip + ihl + 3]) === 4789) return null;
-    const dst = ((bytes[ip + 16] << 24) | (bytes[ip + 17] << 16) | (bytes[ip + 18] << 8) | bytes[ip + 19]) >>> 0;
+  /** The overlay subnet of an unencapsulated IPv4 frame's destination when that is a remote overlay address (not on this host). */
+  private remoteOverlayDst(f: FrameFacts | null): { dst: number; sn: Subnet4 } | null {
+    if (!f || f.v !== 4 || f.vni >= 0 || f.ip + 20 > f.bytes.length) return null;
+    const b = f.bytes;
+    const dst = ((b[f.ip + 16] << 24) | (b[f.ip + 17] << 16) | (b[f.ip + 18] << 8) | b[f.ip + 19]) >>> 0;
     const host = this.host!;
     if (host.local.has(dst) || host.hostIps.has(dst)) return null;
     const sn = this.overlay.find((s) => ((dst & s.mask) >>> 0) === s.base);
     return sn ? { dst, sn } : null;
   }
 
-  private encapCheck(j: Journey, hop: number, bytes: Uint8Array, ticks: number, packet: number | undefined): void {
-    const r = this.remoteOverlayDst(bytes);
+  private encapCheck(j: Journey, hop: number, facts: FrameFacts | null, ticks: number, packet: number | undefined): void {
+    const r = this.remoteOverlayDst(facts);
     if (!r) return;
     const { dst, sn } = r;
     const dt = addrText(4, [dst]);

@@ -4,6 +4,7 @@
  */
 import type { Inventory, InvEndpoint } from "../inventory/mod.js";
 import { InventoryLookup } from "../inventory/mod.js";
+import { parseIpv4 } from "../filter/mod.js";
 
 export interface Subnet4 {
   readonly base: number;
@@ -23,18 +24,9 @@ export interface Published {
   readonly text: string;
 }
 
-/** "10.0.0.4" → u32, or -1. */
+/** "10.0.0.4" → u32, or -1 (absent or not a dotted quad). */
 export function ip4(s: string | undefined): number {
-  if (!s) return -1;
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s.trim());
-  if (!m) return -1;
-  const b = [m[1], m[2], m[3], m[4]].map(Number);
-  if (b.some((x) => x > 255)) return -1;
-  return ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
-}
-
-export function ip4Text(v: number): string {
-  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+  return s ? (parseIpv4(s.trim()) ?? -1) : -1;
 }
 
 function subnet(text: string, network: string, driver: string, vni?: number): Subnet4 | null {
@@ -89,8 +81,10 @@ export class HostInfo {
         this.publishedPorts.add(m.externalPort);
       }
     }
-    for (const x of inv.externalNics) for (const a of [x.ip, ...x.ips]) if (ip4(a) >= 0) this.hostIps.add(ip4(a));
-    for (const h of inv.hostVnics) for (const a of [h.ip, ...h.ips]) if (ip4(a) >= 0) this.hostIps.add(ip4(a));
+    for (const a of [...inv.externalNics, ...inv.hostVnics].flatMap((x) => [x.ip, ...x.ips])) {
+      const v = ip4(a);
+      if (v >= 0) this.hostIps.add(v);
+    }
   }
 
   subnetOf(v: number): Subnet4 | undefined {
