@@ -13,6 +13,7 @@ import type { LogfileInfo } from "./logfile.js";
 import { parseLogfileHeader, TraceClock } from "./logfile.js";
 import { EtlRecord, RecordKind, kernelGroupGuid } from "./record.js";
 import { xpressDecompress } from "./xpress.js";
+import { grown } from "../bytes/arrays.js";
 
 const HDR = BH.size;
 const MAX_BUFFER = 64 * 1024 * 1024; // no real ETW buffer is larger than this
@@ -75,19 +76,14 @@ class BufferIndex {
 
   private grow(): void {
     const m = this.offset.length * 2;
-    const g = <T extends Float64Array | Uint32Array | Uint16Array>(a: T, C: new (n: number) => T): T => {
-      const x = new C(m);
-      x.set(a);
-      return x;
-    };
-    this.offset = g(this.offset, Float64Array);
-    this.size = g(this.size, Uint32Array);
-    this.saved = g(this.saved, Uint32Array);
-    this.filled = g(this.filled, Uint32Array);
-    this.seq = g(this.seq, Float64Array);
-    this.cpu = g(this.cpu, Uint16Array);
-    this.flags = g(this.flags, Uint16Array);
-    this.type = g(this.type, Uint16Array);
+    this.offset = grown(this.offset, m);
+    this.size = grown(this.size, m);
+    this.saved = grown(this.saved, m);
+    this.filled = grown(this.filled, m);
+    this.seq = grown(this.seq, m);
+    this.cpu = grown(this.cpu, m);
+    this.flags = grown(this.flags, m);
+    this.type = grown(this.type, m);
   }
 }
 

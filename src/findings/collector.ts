@@ -24,6 +24,7 @@ import { HostInfo } from "./hostinfo.js";
 import type { Subnet4 } from "./hostinfo.js";
 import type { FindingsResult } from "./types.js";
 import { buildFindings } from "./checks.js";
+import { grown } from "../bytes/arrays.js";
 
 export interface FindingsOptions {
   /** Host state: names, subnets, published ports, endpoint states. Without it the host-state checks are skipped. */
@@ -101,14 +102,6 @@ export interface PathSeen {
   readonly text: string;
 }
 
-/** A typed array twice as long with the same start (the rest filled with `fill`). */
-function doubled<T extends Int32Array | Float64Array>(a: T, fill = 0): T {
-  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-  if (fill !== 0) b.fill(fill);
-  b.set(a);
-  return b;
-}
-
 /**
  * Which host interfaces (NDIS ifIndex / pktmon physical-NIC components) each direction of a conversation
  * crossed, keyed by the flow key words in a FlowIndex: no string or object per packet.
@@ -150,11 +143,11 @@ export class PathTable {
   }
 
   private grow(): void {
-    this.ifs = doubled(this.ifs, -1);
-    this.counts = doubled(this.counts);
-    this.firstNo = doubled(this.firstNo);
-    this.lastTicks = doubled(this.lastTicks);
-    this.firstTicks = doubled(this.firstTicks);
+    this.ifs = grown(this.ifs, this.ifs.length * 2, -1);
+    this.counts = grown(this.counts, this.counts.length * 2);
+    this.firstNo = grown(this.firstNo, this.firstNo.length * 2);
+    this.lastTicks = grown(this.lastTicks, this.lastTicks.length * 2);
+    this.firstTicks = grown(this.firstTicks, this.firstTicks.length * 2);
   }
 
   /** The paths whose two directions share no interface (both directions seen). */

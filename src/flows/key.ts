@@ -15,6 +15,7 @@
  */
 import type { Dissection } from "../packets/mod.js";
 import { Proto } from "../packets/mod.js";
+import { grown } from "../bytes/arrays.js";
 
 export const Kind = { None: 0, Tcp: 1, Udp: 2, Echo: 3, IcmpOther: 4, Arp: 5, IpOther: 6 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
@@ -224,12 +225,8 @@ export class FlowIndex {
     if ((this.size + 1) * 2 > this.slots.length) this.grow();
     const id = this.size++;
     if (id * KEY_WORDS + KEY_WORDS > this.keys.length) {
-      const k = new Uint32Array(this.keys.length * 2);
-      k.set(this.keys);
-      this.keys = k;
-      const hd = new Int32Array(this.holder.length * 2);
-      hd.set(this.holder);
-      this.holder = hd;
+      this.keys = grown(this.keys, this.keys.length * 2);
+      this.holder = grown(this.holder, this.holder.length * 2);
     }
     this.keys.set(w, id * KEY_WORDS);
     this.holder[id] = flow;

@@ -38,6 +38,7 @@ import type {
 } from "./api.js";
 import { FATE_KINDS, MAX_JOURNEY_PAGE, PACKED_FORMAT, distinctLabels, expandJourney, fateOf, recordOf, rowOf, searchText } from "./packed.js";
 import type { JourneyEnv } from "./packed.js";
+import { grown } from "../bytes/arrays.js";
 export { columns } from "./columns.js";
 
 export interface CaptureModelOptions {
@@ -89,28 +90,23 @@ class Cols {
 
   grow(): void {
     const cap = Math.max(1024, this.cap * 2);
-    const g = <T extends Float64Array | Uint32Array | Uint16Array>(a: T, C: new (n: number) => T): T => {
-      const b = new C(cap);
-      b.set(a);
-      return b;
-    };
-    this.ticks = g(this.ticks, Float64Array);
-    this.off = g(this.off, Float64Array);
-    this.capLen = g(this.capLen, Uint32Array);
-    this.origLen = g(this.origLen, Uint32Array);
-    this.tmpl = g(this.tmpl, Uint32Array);
-    this.cpu = g(this.cpu, Uint16Array);
-    this.pid = g(this.pid, Uint32Array);
-    this.tid = g(this.tid, Uint32Array);
-    this.hash = g(this.hash, Uint32Array);
-    this.group = g(this.group, Uint32Array);
-    this.pktNum = g(this.pktNum, Uint32Array);
-    this.appearance = g(this.appearance, Uint32Array);
-    this.where = g(this.where, Uint32Array);
-    this.journey = g(this.journey, Uint32Array);
-    this.evBuf = g(this.evBuf, Uint32Array);
-    this.evOff = g(this.evOff, Uint32Array);
-    this.evFile = g(this.evFile, Float64Array);
+    this.ticks = grown(this.ticks, cap);
+    this.off = grown(this.off, cap);
+    this.capLen = grown(this.capLen, cap);
+    this.origLen = grown(this.origLen, cap);
+    this.tmpl = grown(this.tmpl, cap);
+    this.cpu = grown(this.cpu, cap);
+    this.pid = grown(this.pid, cap);
+    this.tid = grown(this.tid, cap);
+    this.hash = grown(this.hash, cap);
+    this.group = grown(this.group, cap);
+    this.pktNum = grown(this.pktNum, cap);
+    this.appearance = grown(this.appearance, cap);
+    this.where = grown(this.where, cap);
+    this.journey = grown(this.journey, cap);
+    this.evBuf = grown(this.evBuf, cap);
+    this.evOff = grown(this.evOff, cap);
+    this.evFile = grown(this.evFile, cap);
     this.cap = cap;
   }
 }
@@ -188,12 +184,8 @@ class TextStore {
     const k = this.slabs.length - 1;
     this.slabs[k].write(text, this.used);
     while (id >= this.at.length) {
-      const a = new Float64Array(this.at.length * 2);
-      a.set(this.at);
-      this.at = a;
-      const l = new Uint32Array(this.len.length * 2);
-      l.set(this.len);
-      this.len = l;
+      this.at = grown(this.at, this.at.length * 2);
+      this.len = grown(this.len, this.len.length * 2);
     }
     this.at[id] = k * TextStore.SLAB + this.used + 1;
     this.len[id] = n;
@@ -239,18 +231,13 @@ class JourneyIndex {
 
   private grow(id: number): void {
     const cap = Math.max(1024, this.cap * 2, id + 1);
-    const g = <T extends Float64Array | Uint32Array | Uint8Array>(a: T, C: new (n: number) => T): T => {
-      const b = new C(cap);
-      b.set(a);
-      return b;
-    };
-    this.start = g(this.start, Float64Array);
-    this.end = g(this.end, Float64Array);
-    this.hops = g(this.hops, Uint32Array);
-    this.kind = g(this.kind, Uint8Array);
-    this.where = g(this.where, Uint32Array);
-    this.reason = g(this.reason, Uint32Array);
-    this.names = g(this.names, Uint32Array);
+    this.start = grown(this.start, cap);
+    this.end = grown(this.end, cap);
+    this.hops = grown(this.hops, cap);
+    this.kind = grown(this.kind, cap);
+    this.where = grown(this.where, cap);
+    this.reason = grown(this.reason, cap);
+    this.names = grown(this.names, cap);
     this.cap = cap;
   }
 
@@ -277,12 +264,8 @@ class JourneyIndex {
     this.slabs[k].write(text, this.used);
     this.filled[k] = this.used + n;
     if (this.count >= this.at.length) {
-      const a = new Float64Array(this.at.length * 2);
-      a.set(this.at);
-      this.at = a;
-      const b = new Uint32Array(this.ids.length * 2);
-      b.set(this.ids);
-      this.ids = b;
+      this.at = grown(this.at, this.at.length * 2);
+      this.ids = grown(this.ids, this.ids.length * 2);
     }
     this.at[this.count] = k * JourneyIndex.SLAB + this.used;
     this.ids[this.count++] = id;
